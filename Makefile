@@ -1,0 +1,47 @@
+# The README's commands. Everything a fresh machine needs is installed from here.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.sitrep-installed
+PYTEST_ARGS ?=
+
+.PHONY: setup demo test check lint typecheck format postgres bench docs clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml requirements.lock
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[dev,postgres]'
+	@touch $@
+
+demo: setup
+	$(BIN)/sitrep demo
+
+test: setup postgres
+	SITREP_TEST_POSTGRES=required $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+postgres:
+	@bash scripts/ensure-postgres.sh
+
+lint: setup
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench
+
+typecheck: setup
+	$(BIN)/mypy
+
+check: lint typecheck test
+
+format: setup
+	$(BIN)/ruff format src tests bench
+	$(BIN)/ruff check --fix src tests bench
+
+docs: setup
+	$(BIN)/python scripts/gen_docs.py
+
+bench: setup
+	$(BIN)/python bench/extract.py ../shared/data/article-extraction-benchmark
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

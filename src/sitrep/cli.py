@@ -1,0 +1,476 @@
+"""The command line: parse, call the service, print. Errors become a message and an exit code."""
+
+from __future__ import annotations
+
+import json
+import signal
+import sys
+import threading
+from collections import Counter
+from pathlib import Path
+from types import FrameType
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
+from rich.table import Table
+
+from sitrep import __version__
+from sitrep.errors import SitrepError
+from sitrep.ingest.files import SUFFIXES
+from sitrep.ingest.sources import is_url
+from sitrep.records import IngestReport, Outcome, Status, StoredArticle
+from sitrep.service import PollResult, Service
+from sitrep.settings import Settings
+from sitrep.store.base import MARK_END, MARK_START
+
+app = typer.Typer(
+    help="sitrep: conflict news in, a sourced and searchable event record out.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+feeds_app = typer.Typer(help="Register feeds and poll them.", no_args_is_help=True)
+articles_app = typer.Typer(help="Browse the stored articles.", no_args_is_help=True)
+app.add_typer(feeds_app, name="feeds")
+app.add_typer(articles_app, name="articles")
+
+out = Console(highlight=False)
+err = Console(stderr=True, highlight=False)
+
+MAX_LISTED_PROBLEMS = 20
+
+
+class _State:
+    config: Path | None = None
+    database_url: str | None = None
+
+
+def _service(**overrides: Any) -> Service:
+    settings = Settings.load(
+        config_file=_State.config, database_url=_State.database_url, **overrides
+    )
+    return Service(settings)
+
+
+@app.callback()
+def _options(
+    config: Annotated[
+        Path | None, typer.Option("--config", help="TOML settings file.", envvar="SITREP_CONFIG")
+    ] = None,
+    database_url: Annotated[
+        str | None, typer.Option("--database-url", help="Store URL (overrides settings).")
+    ] = None,
+) -> None:
+    _State.config = config
+    _State.database_url = database_url
+
+
+# -- ingest and extract
+
+
+@app.command()
+def ingest(
+    targets: Annotated[
+        list[str], typer.Argument(help="Files, folders, .jsonl, feeds, sitemaps or URLs.")
+    ],
+) -> None:
+    """Ingest articles into the store and print what was stored, duplicate, skipped, failed."""
+    with _service() as service:
+        report = _run_ingest(service, targets)
+    _print_report(report)
+    raise typer.Exit(0 if report.ok else 1)
+
+
+def _run_ingest(service: Service, targets: list[str]) -> IngestReport:
+    total = _count_local_inputs(targets)
+    with _progress() as progress:
+        task = progress.add_task("ingesting", total=total)
+
+        def advance(outcome: Outcome) -> None:
+            progress.update(task, advance=1, description=_short(outcome.source))
+
+        return service.ingest(targets, progress=advance)
+
+
+def _count_local_inputs(targets: list[str]) -> int | None:
+    """How many files the targets hold, when all are local and none is a feed/JSONL."""
+    count = 0
+    for target in targets:
+        path = Path(target)
+        if is_url(target) or not path.exists():
+            return None
+        files = [p for p in path.rglob("*") if p.is_file()] if path.is_dir() else [path]
+        kinds = [SUFFIXES.get(p.suffix.lower()) for p in files]
+        if any(kind in ("jsonl", "xml") for kind in kinds):
+            return None
+        count += sum(1 for kind in kinds if kind)
+    return count
+
+
+@app.command()
+def extract(
+    target: Annotated[str, typer.Argument(help="A file or URL.")],
+    format: Annotated[str, typer.Option("--format", "-f", help="json or text.")] = "json",
+) -> None:
+    """Print what the extractor makes of one input, without storing it."""
+    if format not in ("json", "text"):
+        raise typer.BadParameter("use json or text", param_hint="--format")
+    with _service() as service:
+        article = service.extract_preview(target)
+    if format == "json":
+        out.print_json(json.dumps(article.to_json(), ensure_ascii=False))
+        return
+    out.print(f"[bold]{escape(article.title or '(no title)')}[/]")
+    for key in ("subtitle", "byline", "published", "site", "url", "language"):
+        value = article.to_json()[key]
+        if value:
+            out.print(f"[dim]{key}:[/] {escape(str(value))}")
+    for caption in article.captions:
+        out.print(f"[italic]caption: {escape(caption)}[/]")
+    for paragraph in article.paragraphs:
+        out.print(f"\n{escape(paragraph)}")
+    if article.removed:
+        out.print(f"\n[dim]removed {len(article.removed)} line(s) of page furniture[/]")
+
+
+# -- feeds
+
+
+@feeds_app.command("add")
+def feeds_add(
+    url: str,
+    interval: Annotated[
+        str | None, typer.Option(help="Polling interval, e.g. 15m, 1h (default: setting).")
+    ] = None,
+) -> None:
+    """Register a feed to poll."""
+    with _service() as service:
+        feed = service.add_feed(url, interval)
+    out.print(f"feed #{feed.id} added: {escape(feed.url)} every {_duration(feed.interval_seconds)}")
+
+
+@feeds_app.command("list")
+def feeds_list() -> None:
+    """List registered feeds with their polling state."""
+    with _service() as service:
+        feeds = service.feeds()
+    if not feeds:
+        out.print("no feeds registered; add one with: sitrep feeds add URL")
+        return
+    table = Table("id", "url", "every", "last polled", "status", "stored")
+    for feed in feeds:
+        polled = feed.last_polled.strftime("%Y-%m-%d %H:%M") if feed.last_polled else "never"
+        status = feed.last_status or "-"
+        if feed.last_error:
+            status += f": {feed.last_error}"
+        table.add_row(
+            str(feed.id),
+            escape(feed.url),
+            _duration(feed.interval_seconds),
+            polled,
+            escape(status),
+            str(feed.articles_seen),
+        )
+    out.print(table)
+
+
+@feeds_app.command("remove")
+def feeds_remove(feed_id: int) -> None:
+    """Stop polling a feed (its articles stay in the store)."""
+    with _service() as service:
+        service.remove_feed(feed_id)
+    out.print(f"feed #{feed_id} removed")
+
+
+@feeds_app.command("poll")
+def feeds_poll() -> None:
+    """Poll every feed that is due, once."""
+    with _service() as service:
+        results = service.poll_due()
+    for result in results:
+        _print_poll(result)
+    if not results:
+        out.print("no feed is due")
+    raise typer.Exit(1 if any(r.error or not r.report.ok for r in results) else 0)
+
+
+@app.command()
+def watch() -> None:
+    """Poll all feeds on their intervals until stopped (Ctrl-C stops cleanly)."""
+    stop = threading.Event()
+
+    def on_signal(signum: int, _frame: FrameType | None) -> None:
+        if stop.is_set():
+            raise KeyboardInterrupt
+        err.print("stopping after the current feed (Ctrl-C again to stop now)")
+        stop.set()
+
+    previous = signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGTERM, on_signal)
+    try:
+        with _service() as service:
+            feeds = service.feeds()
+            err.print(f"watching {len(feeds)} feed(s); Ctrl-C to stop")
+            service.watch(stop, on_poll=_print_poll)
+    except KeyboardInterrupt:
+        err.print("stopped")
+        raise typer.Exit(130) from None
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    err.print("stopped")
+
+
+def _print_poll(result: PollResult) -> None:
+    feed = result.feed
+    if result.error:
+        out.print(f"feed #{feed.id} {escape(feed.url)}: [red]failed[/] {escape(result.error)}")
+    elif result.not_modified:
+        out.print(f"feed #{feed.id} {escape(feed.url)}: not modified")
+    else:
+        counts = Counter(o.status.value for o in result.report.outcomes)
+        summary = ", ".join(f"{n} {status}" for status, n in sorted(counts.items())) or "no entries"
+        out.print(f"feed #{feed.id} {escape(feed.url)}: {summary}")
+
+
+# -- reading
+
+
+@articles_app.command("list")
+def articles_list(
+    limit: Annotated[int, typer.Option(min=1, max=1000)] = 50,
+    offset: Annotated[int, typer.Option(min=0)] = 0,
+    originals: Annotated[bool, typer.Option(help="Hide duplicates.")] = False,
+) -> None:
+    """List stored articles, newest first."""
+    with _service() as service:
+        rows = service.articles(limit=limit, offset=offset, include_duplicates=not originals)
+    table = Table("id", "published", "site", "lang", "title", "copy of")
+    for row in rows:
+        a = row.article
+        table.add_row(
+            str(row.id),
+            _date(row),
+            escape(a.site or "-"),
+            a.language or "-",
+            escape(a.title or "(untitled)"),
+            _copy_note(row),
+        )
+    out.print(table)
+
+
+@articles_app.command("show")
+def articles_show(
+    article_id: int,
+    removed: Annotated[bool, typer.Option(help="Also print the dropped page furniture.")] = False,
+) -> None:
+    """Show one article: metadata, captions, body, and its copies."""
+    with _service() as service:
+        row = service.article(article_id)
+        copies = service.copies(article_id)
+    a = row.article
+    out.print(f"[bold]#{row.id} {escape(a.title or '(untitled)')}[/]")
+    if a.subtitle:
+        out.print(f"[italic]{escape(a.subtitle)}[/]")
+    meta = [
+        ("site", a.site),
+        ("byline", a.byline),
+        ("url", a.url),
+        ("language", a.language),
+        ("published", _date(row)),
+        ("source", row.source),
+        ("copy of", _copy_note(row)),
+    ]
+    for key, value in meta:
+        if value and value != "-":
+            out.print(f"[dim]{key}:[/] {escape(str(value))}")
+    for caption in a.captions:
+        out.print(f"[italic]caption: {escape(caption)}[/]")
+    for paragraph in a.paragraphs:
+        out.print(f"\n{escape(paragraph)}")
+    for copy in copies:
+        out.print(f"\n[dim]copy #{copy.id} ({copy.duplicate_kind}) from {escape(copy.source)}[/]")
+    if removed:
+        out.print("\n[dim]removed:[/]")
+        for line in a.removed:
+            out.print(f"[dim]- {escape(line)}[/]")
+
+
+@app.command()
+def search(
+    query: str,
+    limit: Annotated[int, typer.Option(min=1, max=200)] = 20,
+) -> None:
+    """Full-text search over stored articles, best match first."""
+    with _service() as service:
+        hits = service.search(query, limit=limit)
+    if not hits:
+        out.print(f"no article matches {escape(query)!r}")
+        raise typer.Exit(0)
+    for hit in hits:
+        a = hit.article.article
+        out.print(
+            f"[bold]#{hit.article.id}[/] {escape(a.title or '(untitled)')} "
+            f"[dim]{escape(a.site or '')} {_date(hit.article)} score {hit.score:.2f}[/]"
+        )
+        snippet = escape(hit.snippet).replace(MARK_START, "[bold yellow]").replace(MARK_END, "[/]")
+        out.print(f"  {snippet}")
+
+
+@app.command("issues")
+def issues_list() -> None:
+    """Inputs whose latest ingest was skipped or failed, with the reason."""
+    with _service() as service:
+        rows = service.issues()
+    if not rows:
+        out.print("no skipped or failed inputs")
+        return
+    table = Table("status", "reason", "source", "detail", "last seen")
+    for row in rows:
+        table.add_row(
+            row.status,
+            row.reason,
+            escape(row.source),
+            escape(row.detail),
+            row.last_seen.strftime("%Y-%m-%d %H:%M"),
+        )
+    out.print(table)
+
+
+@app.command()
+def info() -> None:
+    """Print where the store is and what it holds."""
+    with _service() as service:
+        details = service.info()
+        stats = service.stats()
+    out.print(f"sitrep {__version__}")
+    for key, value in details.items():
+        out.print(f"{key}: {escape(value)}")
+    out.print(", ".join(f"{n} {key.replace('_', ' ')}" for key, n in stats.items()))
+
+
+# -- serving
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Address to listen on.")] = None,
+    port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
+) -> None:
+    """Serve the store as it is: web pages and the JSON API."""
+    _serve(
+        Settings.load(
+            config_file=_State.config, database_url=_State.database_url, host=host, port=port
+        )
+    )
+
+
+@app.command()
+def demo(
+    serve_after: Annotated[
+        bool, typer.Option("--serve/--no-serve", help="Serve afterwards.")
+    ] = True,
+    host: Annotated[str | None, typer.Option(help="Address to listen on.")] = None,
+    port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
+) -> None:
+    """Load the bundled demo corpus, run every processing stage, then serve."""
+    with _service(host=host, port=port) as service:
+        out.print(f"loading the demo corpus into {escape(service.info()['database_url'])}")
+        report = _run_ingest(service, service.demo_targets())
+        settings = service.settings
+    _print_report(report)
+    if not report.ok:
+        raise typer.Exit(1)
+    if serve_after:
+        _serve(settings)
+
+
+def _serve(settings: Settings) -> None:
+    import uvicorn
+
+    from sitrep.web import create_app
+
+    web_app = create_app(settings)
+    out.print(f"serving on http://{settings.host}:{settings.port}/ (Ctrl-C to stop)")
+    uvicorn.run(web_app, host=settings.host, port=settings.port, log_level="warning")
+
+
+# -- output helpers
+
+
+def _progress() -> Progress:
+    return Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}", style="dim"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=not err.is_terminal,
+    )
+
+
+def _print_report(report: IngestReport) -> None:
+    duplicates = Counter(o.reason for o in report.of(Status.DUPLICATE))
+    dup_note = ", ".join(f"{n} {reason.replace('-', ' ')}" for reason, n in duplicates.items())
+    out.print(f"stored: {report.count(Status.STORED)}")
+    out.print(
+        f"duplicate: {report.count(Status.DUPLICATE)}" + (f" ({dup_note})" if dup_note else "")
+    )
+    for status in (Status.SKIPPED, Status.FAILED):
+        problems = report.of(status)
+        reasons = Counter(o.reason for o in problems)
+        note = ", ".join(f"{n} {reason}" for reason, n in reasons.most_common())
+        out.print(f"{status.value}: {len(problems)}" + (f" ({note})" if note else ""))
+        for outcome in problems[:MAX_LISTED_PROBLEMS]:
+            out.print(f"  {escape(outcome.source)}: [{outcome.reason}] {escape(outcome.detail)}")
+        if len(problems) > MAX_LISTED_PROBLEMS:
+            out.print(f"  … and {len(problems) - MAX_LISTED_PROBLEMS} more (see: sitrep issues)")
+
+
+def _short(source: str, width: int = 60) -> str:
+    return source if len(source) <= width else "…" + source[-(width - 1) :]
+
+
+def _date(row: StoredArticle) -> str:
+    published = row.article.published
+    if not published:
+        return "-"
+    return published.isoformat()[:10] + ("*" if row.article.published_inferred else "")
+
+
+def _copy_note(row: StoredArticle) -> str:
+    if row.duplicate_of is None:
+        return "-"
+    return f"#{row.duplicate_of} ({row.duplicate_kind})"
+
+
+def _duration(seconds: int) -> str:
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds % size == 0:
+            return f"{seconds // size}{unit}"
+    return f"{seconds}s"
+
+
+def main() -> None:
+    try:
+        app()
+    except SitrepError as exc:
+        err.print(f"[red]error[/] [{exc.code}] {escape(exc.message)}")
+        if exc.hint:
+            err.print(f"  hint: {escape(exc.hint)}")
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()

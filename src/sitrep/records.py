@@ -1,0 +1,166 @@
+"""Typed, immutable records that cross stage boundaries.
+
+ingest -> :class:`Document` -> extract -> :class:`Article` -> store -> :class:`StoredArticle`
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any, Literal
+
+__all__ = [
+    "Article",
+    "Document",
+    "Feed",
+    "Fingerprint",
+    "IngestReport",
+    "Outcome",
+    "Status",
+    "StoredArticle",
+]
+
+DocumentKind = Literal["html", "text"]
+
+
+@dataclass(frozen=True)
+class Document:
+    """One raw input, before extraction.
+
+    ``source`` is what the user (or a feed) named, used in messages; ``url`` is the
+    article's address when known (an http(s) URL, or a ``file://`` URI for local files).
+    """
+
+    source: str
+    kind: DocumentKind
+    content: str | bytes
+    url: str | None = None
+    published: datetime | date | None = None  # from feed or JSONL metadata
+    title: str | None = None  # from feed metadata
+    fetched_at: datetime | None = None
+    origin: str = "file"  # file | url | feed | sitemap | jsonl
+    # HTTP validators of the fetched page, remembered only once the article is stored,
+    # so that a crash between fetch and store cannot turn the page into a "not modified".
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+@dataclass(frozen=True)
+class Article:
+    """What the extractor made of one document: clean text and metadata."""
+
+    title: str | None
+    subtitle: str | None
+    byline: str | None
+    published: datetime | date | None
+    published_inferred: bool
+    site: str | None
+    url: str | None
+    language: str | None
+    captions: tuple[str, ...] = ()
+    paragraphs: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+
+    @property
+    def text(self) -> str:
+        """The body as one string, paragraphs separated by blank lines."""
+        return "\n\n".join(self.paragraphs)
+
+    @property
+    def is_english(self) -> bool:
+        return self.language in (None, "en")
+
+    def to_json(self) -> dict[str, Any]:
+        """The public JSON shape of ``sitrep extract --format json`` (keys are fixed)."""
+        return {
+            "title": self.title,
+            "subtitle": self.subtitle,
+            "byline": self.byline,
+            "published": self.published.isoformat() if self.published else None,
+            "published_inferred": self.published_inferred,
+            "site": self.site,
+            "url": self.url,
+            "language": self.language,
+            "captions": list(self.captions),
+            "paragraphs": list(self.paragraphs),
+            "removed": list(self.removed),
+        }
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    """What duplicate detection needs of an article body (see :mod:`sitrep.extract.dedup`)."""
+
+    content_hash: str  # sha256 of the normalised body
+    signature: bytes  # MinHash minima, little-endian uint64
+    shingles: int  # how many distinct shingles the body has (to turn Jaccard into containment)
+    bands: tuple[int, ...]  # one signed 63-bit key per LSH band, for the store's index
+
+
+@dataclass(frozen=True)
+class StoredArticle:
+    """An article as the store holds it."""
+
+    id: int
+    article: Article
+    content_hash: str
+    source: str
+    origin: str
+    ingested_at: datetime
+    duplicate_of: int | None = None
+    duplicate_kind: str | None = None  # "exact" | "near"
+    similarity: float | None = None
+
+
+class Status(StrEnum):
+    STORED = "stored"
+    DUPLICATE = "duplicate"
+    SKIPPED = "skipped"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happened to one input item during ingest."""
+
+    source: str
+    status: Status
+    reason: str = ""  # skip reason / error code / duplicate kind
+    detail: str = ""
+    article_id: int | None = None
+
+
+@dataclass
+class IngestReport:
+    """Summary of one ingest run; counts by status, reasons for skips and failures."""
+
+    outcomes: list[Outcome] = field(default_factory=list)
+
+    def add(self, outcome: Outcome) -> None:
+        self.outcomes.append(outcome)
+
+    def count(self, status: Status) -> int:
+        return sum(1 for o in self.outcomes if o.status is status)
+
+    def of(self, status: Status) -> list[Outcome]:
+        return [o for o in self.outcomes if o.status is status]
+
+    @property
+    def ok(self) -> bool:
+        return self.count(Status.FAILED) == 0
+
+
+@dataclass(frozen=True)
+class Feed:
+    id: int
+    url: str
+    interval_seconds: int
+    title: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    last_polled: datetime | None = None
+    next_poll: datetime | None = None
+    last_status: str | None = None
+    last_error: str | None = None
+    articles_seen: int = 0

@@ -1,0 +1,113 @@
+"""Table definitions shared by the migrations and the queries (SQLAlchemy Core)."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData()
+
+articles = Table(
+    "articles",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    # What identifies one input across runs: its URL, else the path/JSONL line it came from.
+    Column("source_key", Text, nullable=False),
+    Column("source", Text, nullable=False),
+    Column("origin", String(16), nullable=False),
+    Column("url", Text),
+    Column("content_hash", String(64), nullable=False),
+    Column("title", Text),
+    Column("subtitle", Text),
+    Column("byline", Text),
+    Column("published", String(32)),  # ISO date or datetime as the page gave it
+    Column("published_inferred", Boolean, nullable=False, default=False),
+    Column("site", Text),
+    Column("language", String(8)),
+    Column("body", Text, nullable=False),
+    Column("paragraphs", JSON, nullable=False),
+    Column("captions", JSON, nullable=False),
+    Column("removed", JSON, nullable=False),
+    Column("duplicate_of", Integer, ForeignKey("articles.id")),
+    Column("duplicate_kind", String(8)),  # exact | near
+    Column("similarity", Float),
+    Column("fetched_at", DateTime(timezone=True)),
+    Column("ingested_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("source_key", "content_hash", name="uq_articles_source_content"),
+)
+Index("ix_articles_content_hash", articles.c.content_hash)
+Index("ix_articles_duplicate_of", articles.c.duplicate_of)
+Index("ix_articles_published", articles.c.published)
+
+# MinHash signatures and LSH band keys of original (non-duplicate) articles.
+article_signatures = Table(
+    "article_signatures",
+    metadata,
+    Column("article_id", Integer, ForeignKey("articles.id"), primary_key=True),
+    Column("signature", LargeBinary, nullable=False),
+    Column("shingles", Integer, nullable=False),
+)
+article_bands = Table(
+    "article_bands",
+    metadata,
+    Column("band", Integer, nullable=False),
+    Column("bucket", BigInteger, nullable=False),
+    Column("article_id", Integer, ForeignKey("articles.id"), nullable=False),
+)
+Index("ix_article_bands_lookup", article_bands.c.band, article_bands.c.bucket)
+
+feeds = Table(
+    "feeds",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("url", Text, nullable=False, unique=True),
+    Column("title", Text),
+    Column("interval_seconds", Integer, nullable=False),
+    Column("etag", Text),
+    Column("last_modified", Text),
+    Column("last_polled", DateTime(timezone=True)),
+    Column("next_poll", DateTime(timezone=True)),
+    Column("last_status", String(32)),
+    Column("last_error", Text),
+    Column("articles_seen", Integer, nullable=False, default=0),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+# Validators for conditional GET of any URL sitrep fetched (articles, sitemaps).
+http_cache = Table(
+    "http_cache",
+    metadata,
+    Column("url", Text, primary_key=True),
+    Column("etag", Text),
+    Column("last_modified", Text),
+    Column("status", Integer),
+    Column("fetched_at", DateTime(timezone=True), nullable=False),
+)
+
+# The latest skip or failure of each input, so they are visible in the store, not only
+# in one run's output. A later success removes the row.
+ingest_issues = Table(
+    "ingest_issues",
+    metadata,
+    Column("source", Text, primary_key=True),
+    Column("status", String(16), nullable=False),
+    Column("reason", String(32), nullable=False),
+    Column("detail", Text, nullable=False),
+    Column("first_seen", DateTime(timezone=True), nullable=False),
+    Column("last_seen", DateTime(timezone=True), nullable=False),
+)

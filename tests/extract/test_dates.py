@@ -1,0 +1,142 @@
+"""Dates stated in text, and the publication date they imply."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from sitrep.extract.dates import date_spans, dates_in_text, infer_published, is_date_line
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Troops entered the town on February 3, 2020, officials said.", date(2020, 2, 3)),
+        ("Troops entered the town on 3 February 2020.", date(2020, 2, 3)),
+        ("Troops entered the town on Feb. 3, 2020.", date(2020, 2, 3)),
+        ("Troops entered the town on Feb 3 2020.", date(2020, 2, 3)),
+        ("Troops entered the town on Sept. 5, 2019.", date(2019, 9, 5)),
+        ("DATELINE FEBRUARY 4, 2020", date(2020, 2, 4)),
+        ("Troops entered the town on the 3rd of March, 2020.", date(2020, 3, 3)),
+        ("Published 2020-02-03T10:15:00Z", date(2020, 2, 3)),
+        ("Des familles ont fui le 3 février 2020.", date(2020, 2, 3)),
+        ("Le cessez-le-feu est entré en vigueur le 6 mars 2020.", date(2020, 3, 6)),
+        ("Un accord a été conclu le 1er mars 2020.", date(2020, 3, 1)),
+    ],
+)
+def test_full_dates(text: str, expected: date) -> None:
+    assert dates_in_text(text) == [expected]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "On Jan. 27, the envoy criticised the assault.",  # followed by a comma
+        "The town fell on Jan. 27.",  # followed by a full stop
+        "The town fell on Jan. 27; the highway followed.",
+        "The town fell on 27 Jan, a monitor said.",
+        "The town fell (Jan. 27) after a week of fighting.",
+    ],
+)
+def test_yearless_dates_take_the_default_year(text: str) -> None:
+    assert dates_in_text(text, default_year=2020) == [date(2020, 1, 27)]
+
+
+def test_yearless_dates_take_the_year_of_full_dates_in_the_same_text() -> None:
+    text = "Maarat al-Numan fell on Jan. 28. The picture was taken on February 3, 2020."
+    assert dates_in_text(text) == [date(2020, 1, 28), date(2020, 2, 3)]
+
+
+def test_full_dates_win_over_the_default_year() -> None:
+    assert dates_in_text("On Jan. 28 and on 3 February 2020.", default_year=2015) == [
+        date(2020, 1, 28),
+        date(2020, 2, 3),
+    ]
+
+
+def test_yearless_dates_without_any_year_are_skipped() -> None:
+    assert dates_in_text("The town fell on Jan. 28.") == []
+
+
+def test_a_yearless_date_late_in_the_year_belongs_to_the_year_before() -> None:
+    text = "The offensive began on Dec. 19. By January 2, 2020, tens of thousands had fled."
+    assert dates_in_text(text) == [date(2019, 12, 19), date(2020, 1, 2)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Rebels may 3 times have tried, and troops may be tired.",
+        "Officials said talks may resume soon.",
+        "They march 10 kilometres a day.",  # the verb, not the month
+        "Fighting continued through March 2020.",  # no day
+        "The report is dated 03/02/2020.",  # slashed numeric dates are ambiguous
+        "Shelling on 30 February 2020 was reported.",  # no such day
+        "The ceasefire of 12 May 1985 is long forgotten.",  # implausibly old
+        "A plan for June 1, 2999 was floated.",  # implausibly far ahead
+        "In 2020-13-45 nothing happened.",
+        "Three Marines and 3 Mayors attended.",
+    ],
+)
+def test_things_that_are_not_dates(text: str) -> None:
+    assert dates_in_text(text, default_year=2020) == []
+
+
+def test_dates_come_in_order_of_first_appearance_without_repeats() -> None:
+    text = "On March 5, 2020 talks ended; on Feb. 27, 2020 troops died; on March 5, 2020 again."
+    assert dates_in_text(text) == [date(2020, 3, 5), date(2020, 2, 27)]
+
+
+def test_date_spans_cover_yearless_dates_too() -> None:
+    text = "Jan. 28 and February 3, 2020"
+    assert [text[a:b] for a, b in date_spans(text)] == ["Jan. 28", "February 3, 2020"]
+
+
+def test_infer_published_is_the_latest_date_stated_across_texts() -> None:
+    texts = [
+        "This picture taken on February 3, 2020 shows smoke over a village.",
+        "On Jan. 28, the army recaptured a town. On Jan. 27, an envoy spoke.",
+        "A report published Jan. 26 cited radio intercepts.",
+    ]
+    assert infer_published(texts) == date(2020, 2, 3)
+
+
+def test_infer_published_reads_yearless_dates_with_the_year_of_other_texts() -> None:
+    texts = ["A ceasefire was agreed on March 5.", "Soldiers died on February 27, 2020."]
+    assert infer_published(texts) == date(2020, 3, 5)
+
+
+def test_infer_published_is_none_without_dates() -> None:
+    assert infer_published([]) is None
+    assert infer_published(["No date here.", "Nor on Jan. 28 without a year."]) is None
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "February 6, 2020 / 11:42 AM",
+        "Wed 19 Feb 2020 09.12 GMT",
+        "Published: 4 Feb 2020",
+        "Updated February 5, 2020 3:05 p.m.",
+        "Publié le 2 mars 2020 à 10h15 - Mis à jour le 2 mars 2020 à 12h40",
+        "2020-02-06",
+        "5 hours ago",
+        "Updated 40 minutes ago",
+    ],
+)
+def test_date_lines(line: str) -> None:
+    assert is_date_line(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Troops entered Saraqib on February 6, 2020.",
+        "February 2020",
+        "Idlib, February 6, 2020",
+        "",
+    ],
+)
+def test_lines_that_say_more_than_a_date(line: str) -> None:
+    assert not is_date_line(line)
