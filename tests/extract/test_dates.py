@@ -44,8 +44,8 @@ def test_yearless_dates_take_the_default_year(text: str) -> None:
 
 
 def test_yearless_dates_take_the_year_of_full_dates_in_the_same_text() -> None:
-    text = "Maarat al-Numan fell on Jan. 28. The picture was taken on February 3, 2020."
-    assert dates_in_text(text) == [date(2020, 1, 28), date(2020, 2, 3)]
+    text = "Saraqib fell on Feb. 6. The photo was taken on March 2, 2020."
+    assert dates_in_text(text) == [date(2020, 2, 6), date(2020, 3, 2)]
 
 
 def test_full_dates_win_over_the_default_year() -> None:
@@ -95,11 +95,11 @@ def test_date_spans_cover_yearless_dates_too() -> None:
 
 def test_infer_published_is_the_latest_date_stated_across_texts() -> None:
     texts = [
-        "This picture taken on February 3, 2020 shows smoke over a village.",
-        "On Jan. 28, the army recaptured a town. On Jan. 27, an envoy spoke.",
-        "A report published Jan. 26 cited radio intercepts.",
+        "A photo dated February 11, 2020 shows the wreck of a helicopter near Nairab.",
+        "On Feb. 6, troops entered Saraqib. On Feb. 10, a Turkish post came under fire.",
+        "A monitor counted the displaced on Feb. 3.",
     ]
-    assert infer_published(texts) == date(2020, 2, 3)
+    assert infer_published(texts) == date(2020, 2, 11)
 
 
 def test_infer_published_reads_yearless_dates_with_the_year_of_other_texts() -> None:

@@ -31,7 +31,7 @@ def kept(article: Article) -> list[str]:
 SEED_FURNITURE = [
     "Skip to main content",
     "Read in",
-    "Access the Syria coverage you can trust",
+    "Access the Syria coverage you rely on",
     "Join our community of Levant readers to get every story, including daily briefings, "
     "explainers, interviews and newsletters.",
     "Only $80 per year.",

@@ -8,6 +8,10 @@ Recognised forms: ``February 3, 2020``, ``Feb. 3, 2020``, ``3 February 2020``,
 ``Jan. 28`` / ``28 Jan`` (no year: borrowed from the full dates in the same texts),
 ISO ``2020-02-03``, and French ``3 février 2020`` / ``1er mars``. Slashed numeric dates
 (``03/02/2020``) are skipped on purpose: day-first and month-first readings differ.
+
+A weekday written just before a date ("Tuesday 11 February", "on Monday, March 2")
+checks the year a yearless date was given: if that day is no Tuesday, the date is
+dropped. A weekday never chooses the year itself: one weekday fits many years.
 """
 
 from __future__ import annotations
@@ -95,6 +99,26 @@ _DATE_RE = re.compile(
 )
 
 
+_WEEKDAYS: dict[str, int] = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("monday", "mon", "lundi"),
+            ("tuesday", "tue", "tues", "mardi"),
+            ("wednesday", "wed", "mercredi"),
+            ("thursday", "thu", "thur", "thurs", "jeudi"),
+            ("friday", "fri", "vendredi"),
+            ("saturday", "sat", "samedi"),
+            ("sunday", "sun", "dimanche"),
+        ]
+    )
+    for name in names
+}
+# "Tuesday 11 February", "Monday, March 2", "Sunday the 1st of March", "mardi 11 février"
+_WEEKDAY_BEFORE = re.compile(
+    rf"\b(?P<weekday>{_alternation(_WEEKDAYS)})\.?,?\s+(?:the\s+|le\s+)?$", re.IGNORECASE
+)
+
 # What a page's date line says besides the date: "Published on Wed 19 Feb 2020 09.12 GMT".
 _DATE_LINE_FILLER = re.compile(
     r"\b(first |last )?(published|updated|posted|modified|on|at|publié|mis à jour|le|à|"
@@ -120,6 +144,7 @@ class _Found:
     day: int
     start: int
     end: int
+    weekday: int | None = None  # Monday is 0, as in date.weekday()
 
 
 def _month_number(name: str) -> int:
@@ -146,8 +171,15 @@ def _scan(text: str) -> list[_Found]:
             # A historical date ("12 May 1985") or a count read as a year: neither can
             # be when a report on current events was published.
             continue
-        found.append(_Found(year, month, day, match.start(), match.end()))
+        found.append(
+            _Found(year, month, day, match.start(), match.end(), _weekday_before(text, match))
+        )
     return found
+
+
+def _weekday_before(text: str, match: re.Match[str]) -> int | None:
+    before = _WEEKDAY_BEFORE.search(text, max(0, match.start() - 20), match.start())
+    return _WEEKDAYS[before["weekday"].lower()] if before else None
 
 
 def _make(year: int, month: int, day: int) -> date | None:
@@ -171,6 +203,8 @@ def _resolve(found: list[_Found], default_year: int | None) -> list[date]:
             resolved = _make(fallback_year, f.month, f.day)
             if resolved and reference and resolved > reference + YEARLESS_LOOKAHEAD:
                 resolved = _make(fallback_year - 1, f.month, f.day)
+            if resolved and f.weekday is not None and resolved.weekday() != f.weekday:
+                resolved = None  # the borrowed year is wrong for this date
         if resolved is not None and resolved not in dates:
             dates.append(resolved)
     return dates
@@ -190,14 +224,15 @@ def date_spans(text: str) -> list[tuple[int, int]]:
     return [(f.start, f.end) for f in _scan(text)]
 
 
-def infer_published(texts: Iterable[str]) -> date | None:
+def infer_published(texts: Iterable[str], *, default_year: int | None = None) -> date | None:
     """The earliest possible publication date: the latest date the texts state.
 
     The texts are read together, so a yearless "Jan. 28" in one paragraph takes its
-    year from "February 3, 2020" in another.
+    year from "February 3, 2020" in another, else ``default_year``; with neither, a
+    yearless date is skipped, even "Tuesday 11 February".
     """
     found = [f for text in texts for f in _scan(text)]
-    dates = _resolve(found, None)
+    dates = _resolve(found, default_year)
     return max(dates) if dates else None
 
 

@@ -14,8 +14,8 @@ from urllib.parse import urlsplit
 
 import htmldate
 import lxml.html
-from lxml import etree
 from trafilatura import bare_extraction
+from trafilatura.utils import load_html
 
 from sitrep.extract.dates import infer_published
 from sitrep.extract.text import strip_credits
@@ -24,44 +24,13 @@ from sitrep.records import Article
 
 __all__ = ["extract_html"]
 
-_BLOCK_TAGS = {
-    "p",
-    "div",
-    "li",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "td",
-    "th",
-    "dt",
-    "dd",
-    "figcaption",
-    "caption",
-    "blockquote",
-    "pre",
-    "address",
-    "header",
-    "footer",
-    "nav",
-    "aside",
-    "section",
-    "article",
-    "main",
-    "span",
-    "a",
-    "button",
-    "label",
-    "small",
-    "time",
-    "strong",
-    "em",
-    "b",
-    "i",
-}
-_INVISIBLE = {"script", "style", "noscript", "template", "head", "svg", "iframe"}
+# Elements that start a new line of visible text; the rest flow inline.
+_BLOCK_TAGS = frozenset(
+    "p div li ul ol h1 h2 h3 h4 h5 h6 td th tr table dt dd dl figure figcaption caption "
+    "blockquote pre address header footer nav aside section article main form button "
+    "label br hr select option".split()
+)
+_INVISIBLE = frozenset("script style noscript template head svg iframe".split())
 _SPACE = re.compile(r"\s+")
 
 
@@ -81,8 +50,11 @@ def extract_html(
         tree,
         url=url,
         with_metadata=True,
-        include_comments=False,
+        include_comments=False,  # readers' comments are not the article
         include_tables=True,
+        # trafilatura's own algorithm without its readability/jusText fallbacks: faster, and
+        # more accurate on the article-extraction benchmark (see bench/extract.py).
+        fast=True,
         # Dates from markup and URL only: a date read from the text is marked as inferred.
         date_extraction_params={"extensive_search": False, "original_date": True},
     )
@@ -99,8 +71,7 @@ def extract_html(
             clean_captions.append(text)
     subtitle = _subtitle(_clean(doc.description), body)
     page_date, inferred = _published(tree, doc.date, published, body, clean_captions)
-    kept = {_norm(x) for x in (*body, *captions, title or "", subtitle or "")}
-    removed = [line for line in page_lines if _norm(line) not in kept and not _within(line, kept)]
+    removed = _removed(page_lines, [*body, *captions, title or "", subtitle or ""])
     return Article(
         title=title,
         subtitle=subtitle,
@@ -117,39 +88,45 @@ def extract_html(
 
 
 def _parse(html: str | bytes) -> lxml.html.HtmlElement | None:
-    if isinstance(html, str):
-        # lxml refuses str input that carries an XML encoding declaration.
-        html = html.encode("utf-8")
+    """Parse as trafilatura does (its charset detection), or None for no HTML at all."""
     if not html.strip():
         return None
     try:
-        parser = lxml.html.HTMLParser(remove_comments=True, encoding=None)
-        tree = lxml.html.document_fromstring(html, parser=parser)
-    except (etree.ParserError, ValueError):
+        tree = load_html(html)
+    except (ValueError, TypeError):
         return None
-    return tree
+    return tree if isinstance(tree, lxml.html.HtmlElement) else None
 
 
 def _visible_lines(tree: lxml.html.HtmlElement) -> list[str]:
     """The page's visible text as lines, in order, one per text-bearing block."""
     lines: list[str] = []
     body = tree.find("body")
-    if body is None:
-        return lines
-    for element in body.iter():
-        tag = element.tag if isinstance(element.tag, str) else ""
-        if tag in _INVISIBLE or any(a.tag in _INVISIBLE for a in element.iterancestors()):
-            continue
-        parts = [element.text or ""]
-        parts += [child.tail or "" for child in element if not _is_block(child)]
-        text = _clean(" ".join(parts))
-        if text and (not lines or lines[-1] != text):
-            lines.append(text)
+    if body is not None:
+        _collect_lines(body, lines)
     return lines
 
 
-def _is_block(element: lxml.html.HtmlElement) -> bool:
-    return isinstance(element.tag, str) and element.tag in _BLOCK_TAGS
+def _collect_lines(element: lxml.html.HtmlElement, lines: list[str]) -> None:
+    parts = [element.text or ""]
+    for child in element:
+        tag = child.tag if isinstance(child.tag, str) else ""
+        if tag in _INVISIBLE:
+            pass
+        elif tag in _BLOCK_TAGS:
+            _emit(" ".join(parts), lines)
+            parts = []
+            _collect_lines(child, lines)
+        else:  # inline markup, comments, processing instructions: their text flows on
+            parts.append(child.text_content() if tag else "")
+        parts.append(child.tail or "")
+    _emit(" ".join(parts), lines)
+
+
+def _emit(text: str, lines: list[str]) -> None:
+    clean = _clean(text)
+    if clean and (not lines or lines[-1] != clean):
+        lines.append(clean)
 
 
 def _captions(tree: lxml.html.HtmlElement) -> list[str]:
@@ -165,17 +142,30 @@ def _captions(tree: lxml.html.HtmlElement) -> list[str]:
 
 def _body_paragraphs(text: str, *, title: str | None, captions: list[str]) -> list[str]:
     caption_keys = {_norm(c) for c in captions}
+    lines = [line for line in (_clean(raw) for raw in text.split("\n")) if line]
     body: list[str] = []
-    for raw in text.split("\n"):
-        line = _clean(raw)
-        if not line:
-            continue
+    seen: set[str] = set()
+    for index, line in enumerate(lines):
         key = _norm(line)
-        # trafilatura may repeat the headline (after a kicker such as "Analysis") in the body.
-        if key in caption_keys or (title and key == _norm(title) and len(body) < 3):
+        following = _norm(lines[index + 1]) if index + 1 < len(lines) else ""
+        # trafilatura may repeat the headline (after a kicker such as "Analysis") in the
+        # body, and pull quotes repeat a sentence just before the paragraph it opens.
+        if (
+            key in caption_keys
+            or key in seen
+            or (title and key == _norm(title) and len(body) < 3)
+            or (len(key) >= 40 and following.startswith(key))
+            or (index == 0 and title and _is_kicker(line) and following == _norm(title))
+        ):
             continue
+        seen.add(key)
         body.append(line)
     return body
+
+
+def _is_kicker(line: str) -> bool:
+    """A section label above the headline ("Analysis", "Live", "Middle East")."""
+    return len(line.split()) <= 3 and not line.rstrip().endswith((".", "!", "?", '"', "”"))
 
 
 def _subtitle(description: str | None, body: list[str]) -> str | None:
@@ -214,10 +204,16 @@ def _published(
     return inferred, inferred is not None
 
 
-def _within(line: str, kept: set[str]) -> bool:
-    """True when the line is part of a kept block (trafilatura joins inline pieces)."""
-    key = _norm(line)
-    return len(key) > 3 and any(key in k for k in kept if len(k) > len(key))
+def _removed(page_lines: list[str], kept: list[str]) -> list[str]:
+    """Page lines that are not part of anything kept (trafilatura joins inline pieces)."""
+    keys = {_norm(k) for k in kept if k}
+    joined = "\n".join(keys)
+    removed = []
+    for line in page_lines:
+        key = _norm(line)
+        if key not in keys and (len(key) <= 3 or key not in joined):
+            removed.append(line)
+    return removed
 
 
 def _empty(

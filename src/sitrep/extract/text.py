@@ -1,19 +1,25 @@
 """Flattened text dumps -> Article, by a rule-based line classifier.
 
-A page flattened to text keeps its furniture (skip links, paywall pitches, share
+A page flattened to text keeps its furniture (skip links, menus, paywall pitches, share
 buttons, "Most read" lists) between the lines of the story. Every non-blank line gets
 one label and the name of the rule that chose it (:func:`classify_lines`). The passes
 run in order and an earlier pass wins:
 
-1. cues: a table of patterns for lines that are never story text;
+1. cues: date lines, and the patterns of :mod:`sitrep.extract.furniture` for lines that
+   are never story text (navigation menus and syndication notes included);
 2. blocks: short headings that belong to a paywall pitch or a "Most read" list;
-3. metadata: byline, date lines, captions that say so (label, credit, "This picture");
+3. metadata: the byline, and captions that say so (label, credit, "This picture");
 4. layout: the first headline-like line is the title and the line after it the dek,
    one-sentence scene descriptions are captions, substantive lines are the body, and
    any short heading left over is furniture (teasers, list items, subheads).
 
-English cues do not match other languages (a few French and Arabic ones are listed);
-the layout pass needs none, so French and Arabic dumps still get a title and body.
+The dek is also the lead paragraph: ``Article.paragraphs`` is the article's text as the
+page shows it, from the standfirst on, because the standfirst is part of what the
+article says and later stages read only the paragraphs. So the dek is both
+``subtitle`` and ``paragraphs[0]``, as in the HTML extractor.
+
+Most cues are English (a few French and Arabic ones are listed); the layout pass needs
+none, so dumps in other languages still get a title and body.
 """
 
 from __future__ import annotations
@@ -25,7 +31,16 @@ from datetime import date, datetime
 from typing import Literal
 from urllib.parse import urlsplit
 
-from sitrep.extract.dates import date_spans, infer_published, is_date_line
+from sitrep.extract.dates import date_spans, infer_published
+from sitrep.extract.furniture import (
+    LIST_OPENERS,
+    NAME_PARTICLES,
+    PITCH_RULES,
+    caption_text,
+    describes_picture,
+    furniture_cue,
+    strip_credits,
+)
 from sitrep.records import Article
 
 __all__ = ["Label", "Line", "classify_lines", "extract_text", "strip_credits"]
@@ -60,76 +75,15 @@ class Line:
     removed: tuple[str, ...] = ()
 
 
-# --- cue tables ----------------------------------------------------------------------
+# --- word lists ----------------------------------------------------------------------
 
-_RELATED = (
-    r"related( articles| stories| coverage| content| topics| links)?|read more|read also|"
-    r"also read|see also|more (from|on|in) [^.!?:]{1,40}|recommended( for you)?|"
-    r"most (read|popular|viewed|shared)|trending( now)?|editor'?s picks|"
-    r"you (may|might) also (like|be interested in)|(à )?lire aussi|voir aussi|"
-    "اقرأ أيضا\u064b?|اقرأ المزيد|مواضيع ذات صلة"
-)
-_AGENCIES = (
-    r"AFP|AP|Reuters|REUTERS|EPA|EPA-EFE|Getty Images|Anadolu Agency|Anadolu|SANA|"
-    "Xinhua|dpa|DPA|UNICEF|UNHCR|أ ف ب|أ.ف.ب|رويترز|الأناضول|غيتي"
-)
-# (rule, max words, pattern): a cue only applies to lines of at most that many words,
-# because body paragraphs that happen to start with "Subscribe" or "Related" are long.
 # fmt: off
-_CUE_TABLE: tuple[tuple[str, int, str], ...] = (
-    ("skip-link", 12, r"^(skip|jump|go) to (the )?(main )?(content|navigation|search|menu)\b"),
-    ("skip-link", 12, r"^aller au contenu( principal)?$"),
-    ("language-switch", 5, r"^(read( this)?( article| story)? in|lire en|also available in)"
-                           r"(\s+\S+){0,2}$"),
-    ("language-switch", 12, r"^(english|français|عربي|العربية|türkçe|español)"
-                            r"(\s*[|/·]\s*(english|français|عربي|العربية|türkçe|español))*$"),
-    ("paywall", 12, r"^only [$€£]\s?\d[\d.,]*( \w+)? (per|a|/) ?(year|month|week)\b"),
-    ("paywall", 40, r"^join (our|the) (community|\d[\d,.]*( million)? readers)\b"),
-    ("paywall", 15, r"^(get |gain )?(unlimited )?access (to )?(the|all|our|every)\b"),
-    ("paywall", 15, r"^(subscribe|unlock|abonnez-vous|je m'abonne|déjà abonné)\b"),
-    ("paywall", 12, r"^already (a|an) (subscriber|member)\b"),
-    ("paywall", 25, r"^(become a (member|subscriber)|start (your )?free trial|donate\b|"
-                    r"support (our|independent) journalism|you have reached your (limit|free)|"
-                    r"to continue reading|this (article|content) is (for|available to))"),
-    ("share", 12, r"^(share|tweet|pin)( this( article| story| page)?)?( on| via| to)?"
-                  r"( (facebook|twitter|x|whatsapp|linkedin|telegram|e-?mail|reddit))?:?$"),
-    ("share", 12, r"^(facebook|twitter|whatsapp|linkedin|telegram|reddit|copy link|"
-                  r"click to share\b.*|partager|partagez\b.*|شارك.*)$"),
-    ("cookie", 120, r"^(we|this (web)?site) uses? cookies\b"),
-    ("cookie", 12, r"^(accept|accept all( cookies)?|reject all|decline|i agree|got it|ok|"
-                   r"manage (cookie )?(preferences|settings|options)|privacy policy|terms of use|"
-                   r"cookie (settings|preferences|policy)|terms (of service|and conditions))$"),
-    ("newsletter", 25, r"^(sign up|subscribe|register)\b.{0,60}\bnewsletters?\b"),
-    ("newsletter", 12, r"^((get|receive) .{0,60}\b(newsletter|in your inbox)\b|newsletters?$)"),
-    ("follow", 12, r"^(follow (us|@\w+|\w+( \w+)?) on\b|تابع(نا|ونا) على)"),
-    ("advertisement", 12, r"^(advertisement|advertising|advert|ad|sponsored( content)?|"
-                          r"scroll( down)? to continue( with content)?|"
-                          r"story continues below( advertisement)?|publicité|إعلان)$"),
-    ("copyright", 30, r"^(©|\(c\)|copyright\b)|\ball rights reserved\b|جميع الحقوق محفوظة"),
-    ("related", 25, rf"^({_RELATED})\s*([:|»›\-–—].*)?$"),
-    ("tags", 40, r"^(tags|topics|filed under|categories|keywords|mots-clés|sujets)\s*(:.*)?$"),
-    ("account", 12, r"^(log ?in|login|sign ?in|register|sign up|create (an |your )?account|"
-                    r"my account|log ?out|sign out|se connecter|s'inscrire)"
-                    r"(\s*[|/]\s*(log ?in|register|sign ?up|sign ?in))?$"),
-    ("button", 12, r"^(print|print this (page|article)|e-?mail|e-?mail this( article)?|save|"
-                   r"save (article|for later)|bookmark|comments?|\d+ comments?|listen|"
-                   r"listen to (this )?article|download|font size|text size|imprimer|envoyer)$"),
-    ("navigation", 12, r"^(menu|home|search|close|back to top|top|next|previous|show more|"
-                       r"load more|more|open menu|close menu|accueil|rechercher)$"),
-    ("navigation", 12, r"^[^.!?]{1,40}(\s[>›»/]\s[^.!?]{1,40})+$"),  # Home > World > Syria
-    ("read-time", 12, r"^\d+\s*(min|mins|minutes?)( read)?$"),
-    ("agency-credit", 30, r"^(additional )?(reporting|writing|editing|compiled|translated) by\b"),
-)
-_LIST_OPENERS = ("related", "tags")  # alone on a line, they head a list of teasers
-_PITCH = ("paywall", "pitch-headline")
 _ABBREVIATIONS = frozenset({
     "mr", "mrs", "ms", "dr", "gen", "maj", "col", "lt", "capt", "sgt", "adm", "brig", "sen",
     "rep", "gov", "pres", "prof", "st", "no", "jr", "sr", "vs", "etc", "inc", "co", "corp",
     "ltd", "mt", "ft", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct",
     "nov", "dec",
 })
-_NAME_PARTICLES = frozenset({"and", "&", "de", "du", "la", "le", "al", "el", "van", "von",
-                             "der", "bin", "ibn", "abu", "et", "via", "for"})
 # Words before a verb form that make it an infinitive or a noun ("to walk", "the rise").
 _NOT_A_SUBJECT = frozenset({"to", "will", "would", "can", "could", "may", "might", "must",
                             "should", "shall", "did", "does", "do", "not", "a", "an", "the",
@@ -141,16 +95,6 @@ _VISUAL_VERB = re.compile(
     r"(walk|stand|sit|ride|carr(y|ie)|gather|inspect|billow|rise|wait|sleep|pray|mourn|"
     r"react|salute)s?"
 )
-_FURNITURE_CUES = tuple((rule, n, re.compile(p, re.IGNORECASE)) for rule, n, p in _CUE_TABLE)
-
-
-def _furniture_cue(line: str) -> str | None:
-    if is_date_line(line):  # before the cues: "February 6, 2020 / 11:42 AM" is no breadcrumb
-        return "dateline"
-    if not any(ch.isalpha() for ch in line):
-        return "no-letters"  # separators, counters, page numbers
-    words = _word_count(line)
-    return next((rule for rule, n, cue in _FURNITURE_CUES if words <= n and cue.search(line)), None)
 
 
 # --- line shapes ---------------------------------------------------------------------
@@ -244,70 +188,13 @@ def _byline_names(line: str) -> str | None:
         names = names[: spans[0][0]]
     words = names.strip(" ,;:-–—").split()
     # "By the time troops arrived, ..." is a sentence, not a byline.
-    lower = [w for w in words if w[0].islower() and w not in _NAME_PARTICLES]
+    lower = [w for w in words if w[0].islower() and w not in NAME_PARTICLES]
     if not words or len(words) > 10 or any(not w.startswith("al-") for w in lower):
         return None
     return " ".join(words)
 
 
-# --- captions and photo credits ------------------------------------------------------
-
-_CREDIT_WORDS = r"photo|photograph|picture|image|file photo|photo credit|credit|crédit"
-_CREDIT_PATTERNS = (
-    # (Photo by X / AFP), (Photo: X), [Photo credit: X]
-    re.compile(rf"[(\[]\s*(?:{_CREDIT_WORDS})s?\b[^()\[\]]{{0,120}}[)\]]$", re.IGNORECASE),
-    # (AFP), (X/AFP), (AFP via Getty Images), (أ ف ب)
-    re.compile(
-        rf"[(\[](?:[^()\[\]]{{0,60}}/ ?)?(?:{_AGENCIES})(?: via Getty Images)?"
-        r"(?: ?/[^()\[\]]{1,40})?[)\]]$"
-    ),
-    # REUTERS/Khalil Name, AP Photo/Name
-    re.compile(r"\b(?:REUTERS|Reuters|AFP|AP Photo|EPA)/[^/.()\s][^/.()]{0,60}$"),
-)
-# "Photo: X/Reuters" is a credit only when what follows the colon reads like a name:
-# "Photo: Families wait ..." is a labelled caption.
-_LABEL_CREDIT = re.compile(rf"\b(?:{_CREDIT_WORDS})s?\s?:\s?(?P<who>[^.:()]{{1,80}})$", re.I)
-_CAPTION_LABEL = re.compile(
-    r"^(?:(?:photo |image )?caption|légende|photo|image|picture|photograph)\s?:\s*", re.I
-)
-_PICTURE = re.compile(
-    r"^(?:(?:this|a|an|the|in this|in a)\s+)?(?:\w+\s+){0,2}(?:picture|photo|photograph|"
-    r"image|video grab|screen grab|handout)s?\b[^.]{0,120}?\b(?:taken|shows?|showing|"
-    r"released|made available|obtained)\b",
-    re.IGNORECASE,
-)
-
-
-def _looks_like_credit(who: str) -> bool:
-    words = who.replace("/", " / ").split()
-    names = (not w[0].isalpha() or w[0].isupper() or w in _NAME_PARTICLES for w in words)
-    return 0 < len(words) <= 12 and all(names)
-
-
-def _trailing_credit(text: str) -> int | None:
-    """Where a photo credit at the end of ``text`` starts, if there is one."""
-    offset = max(0, len(text) - 300)  # credits are short: never scan a whole long line
-    tail = text[offset:]
-    for pattern in _CREDIT_PATTERNS:
-        if (match := pattern.search(tail)) and (
-            offset + match.start() == 0 or text[offset + match.start() - 1].isspace()
-        ):
-            return offset + match.start()
-    if (match := _LABEL_CREDIT.search(tail)) and _looks_like_credit(match["who"]):
-        before = text[: offset + match.start()].rstrip()
-        if not before or before[-1] in ".!?)]|–—-":
-            return offset + match.start()
-    return None
-
-
-def strip_credits(caption: str) -> tuple[str, tuple[str, ...]]:
-    """Split the photo credits off the end of a caption: (caption, credits in order)."""
-    text = caption.strip()
-    credits: list[str] = []
-    while (start := _trailing_credit(text)) is not None:
-        credits.insert(0, text[start:].strip())
-        text = text[:start].rstrip()
-    return text, tuple(credits)
+# --- captions -----------------------------------------------------------------------
 
 
 def _explicit_caption(line: str) -> Line | None:
@@ -317,11 +204,11 @@ def _explicit_caption(line: str) -> Line | None:
     text, credits = strip_credits(line)
     if not text:
         return Line(line, "furniture", "photo-credit", removed=credits)
-    if labelled := _CAPTION_LABEL.match(text):
-        rule, text = "caption-label", text[labelled.end() :]
+    if (unlabelled := caption_text(text)) is not None:
+        rule, text = "caption-label", unlabelled
     elif credits:
         rule = "photo-credit"
-    elif _PICTURE.match(text) and _sentences(text) <= 2:
+    elif describes_picture(text) and _sentences(text) <= 2:
         rule = "picture-description"
     else:
         return None
@@ -347,7 +234,7 @@ def _split_lines(text: str) -> list[str]:
 
 def _mark_cues(lines: Sequence[str], tags: _Tags) -> None:
     for i, line in enumerate(lines):
-        if rule := _furniture_cue(line):
+        if rule := furniture_cue(line):
             tags[i] = _furniture(line, rule)
 
 
@@ -360,7 +247,7 @@ def _mark_list_blocks(lines: Sequence[str], tags: _Tags) -> None:
             tags[i] = _furniture(line, "list-item")
         elif tag is None:
             inside = False
-        elif tag.rule in _LIST_OPENERS:
+        elif tag.rule in LIST_OPENERS:
             inside = _word_count(line) <= 5 and ":" not in line.rstrip(":")
         elif tag.rule != "no-letters":  # list numbering does not end the list
             inside = False
@@ -378,7 +265,7 @@ def _mark_pitch_headlines(lines: Sequence[str], tags: _Tags) -> None:
         claimed = run and (i > first_body or run >= 2)
         if tag is None and claimed and _is_heading(line) and _word_count(line) <= 12:
             tag = tags[i] = _furniture(line, "pitch-headline")
-        run = run + 1 if tag is not None and tag.rule in _PITCH else 0
+        run = run + 1 if tag is not None and tag.rule in PITCH_RULES else 0
 
 
 def _metadata(line: str, have_byline: bool) -> Line | None:
@@ -455,6 +342,8 @@ def classify_lines(text: str) -> list[Line]:
 
 # --- the Article ---------------------------------------------------------------------
 
+_STORY = ("subtitle", "body")  # the paragraphs: the dek leads them (see the module docstring)
+
 
 def _host(url: str | None) -> str | None:
     try:
@@ -499,6 +388,6 @@ def extract_text(
         url=url,
         language=None,
         captions=tuple(line.kept for line in lines if line.label == "caption"),
-        paragraphs=tuple(line.kept for line in lines if line.label == "body"),
+        paragraphs=tuple(line.kept for line in lines if line.label in _STORY),
         removed=tuple(item for line in lines for item in line.removed),
     )

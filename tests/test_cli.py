@@ -1,0 +1,194 @@
+"""The command line as a user runs it: real processes, real stores, exit codes and messages."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from httpserver import LocalServer
+
+ROOT = Path(__file__).resolve().parent.parent
+HTML = ROOT / "tests" / "fixtures" / "html"
+SITREP = [sys.executable, "-m", "sitrep.cli"]
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> dict[str, str]:
+    values = {k: v for k, v in os.environ.items() if not k.startswith("SITREP_")}
+    values.update(
+        SITREP_DATA_DIR=str(tmp_path / "data"),
+        SITREP_ALLOW_NETWORKS="127.0.0.1",
+        SITREP_HOST_DELAY="0",
+        SITREP_RETRIES="0",
+        SITREP_MIN_WORDS="20",
+        COLUMNS="200",
+    )
+    return values
+
+
+def run(env: dict[str, str], *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    result = subprocess.run(
+        [*SITREP, *args], env=env, capture_output=True, text=True, timeout=timeout, check=False
+    )
+    assert "Traceback" not in result.stderr + result.stdout, result.stderr
+    return result
+
+
+def test_ingest_prints_a_summary_and_is_idempotent(env: dict[str, str]) -> None:
+    first = run(env, "ingest", str(HTML))
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert "stored: 2" in first.stdout
+    assert "skipped: 1" in first.stdout and "no-article.html" in first.stdout
+    second = run(env, "ingest", str(HTML))
+    assert "stored: 0" in second.stdout and "duplicate: 2 (2 already stored)" in second.stdout
+
+
+def test_failures_make_a_nonzero_exit_and_name_the_input(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    (tmp_path / "blob.html").write_bytes(b"\x00\x01\x02" * 1000)
+    result = run(
+        env,
+        "ingest",
+        str(HTML / "wire-saraqib.html"),
+        str(tmp_path / "blob.html"),
+        str(tmp_path / "missing.txt"),
+    )
+    assert result.returncode == 1
+    assert "stored: 1" in result.stdout and "failed: 2" in result.stdout
+    assert f"{tmp_path / 'blob.html'}: [E104]" in result.stdout
+    assert f"{tmp_path / 'missing.txt'}: [E101]" in result.stdout
+    listed = run(env, "issues")
+    assert "E104" in listed.stdout and "E101" in listed.stdout
+
+
+def test_extract_json_has_exactly_the_documented_keys(env: dict[str, str]) -> None:
+    result = run(env, "extract", str(HTML / "undated-ariha.html"), "--format", "json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert list(data) == [
+        "title",
+        "subtitle",
+        "byline",
+        "published",
+        "published_inferred",
+        "site",
+        "url",
+        "language",
+        "captions",
+        "paragraphs",
+        "removed",
+    ]
+    assert data["published"] == "2020-01-29" and data["published_inferred"] is True
+    assert not (Path(env["SITREP_DATA_DIR"]) / "sitrep.db").exists()  # nothing stored
+
+
+def test_reading_commands(env: dict[str, str]) -> None:
+    run(env, "ingest", str(HTML))
+    listing = run(env, "articles", "list")
+    assert "Government troops push into Saraqib" in listing.stdout
+    shown = run(env, "articles", "show", "1", "--removed")
+    assert shown.returncode == 0 and "removed:" in shown.stdout
+    found = run(env, "search", "Saraqib highway")
+    assert found.returncode == 0 and "Government troops push into Saraqib" in found.stdout
+    info = run(env, "info")
+    assert str(Path(env["SITREP_DATA_DIR"]) / "sitrep.db") in info.stdout
+    assert "2 articles" in info.stdout
+
+
+def test_user_errors_are_one_line_messages(env: dict[str, str]) -> None:
+    missing = run(env, "articles", "show", "999")
+    assert missing.returncode == 2 and "[E303] no article with id 999" in missing.stderr
+    bad_setting = run({**env, "SITREP_PORT": "eighty"}, "info")
+    assert bad_setting.returncode == 2 and "[E001]" in bad_setting.stderr
+    bad_interval = run(env, "feeds", "add", "https://example.org/rss", "--interval", "soon")
+    assert bad_interval.returncode == 2 and "[E109]" in bad_interval.stderr
+    bad_store = run({**env, "SITREP_DATABASE_URL": "mysql://x@y/z"}, "info")
+    assert bad_store.returncode == 2 and "[E301]" in bad_store.stderr
+
+
+def test_feeds_and_watch_stop_cleanly(env: dict[str, str], http_server: LocalServer) -> None:
+    added = run(env, "feeds", "add", http_server.url("/feed.xml"), "--interval", "15m")
+    assert added.returncode == 0 and "every 15m" in added.stdout
+    watcher = subprocess.Popen(
+        [*SITREP, "watch"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        _wait_for(lambda: "3 articles" in run(env, "info").stdout, seconds=30)
+    finally:
+        watcher.send_signal(signal.SIGINT)
+        out, err = watcher.communicate(timeout=30)
+    assert watcher.returncode == 0, err
+    assert "stopped" in err and "Traceback" not in err
+    assert "3 stored" in out
+
+
+def test_serve_lists_articles_and_answers_the_api(env: dict[str, str], free_port: int) -> None:
+    run(env, "ingest", str(HTML))
+    server = subprocess.Popen(
+        [*SITREP, "serve", "--port", str(free_port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    base = f"http://127.0.0.1:{free_port}"
+    try:
+        _wait_for(lambda: _up(base), seconds=30)
+        page = httpx.get(base + "/")
+        assert page.status_code == 200 and "Government troops push into Saraqib" in page.text
+        assert "script-src 'self'" in page.headers["content-security-policy"]
+        health = httpx.get(base + "/api/v1/health").json()
+        assert health["status"] == "ok" and health["articles"] == 2
+        missing = httpx.get(base + "/api/v1/articles/999")
+        assert missing.status_code == 404
+        assert missing.json() == {
+            "error": {"code": "E303", "message": "no article with id 999", "detail": None}
+        }
+        hits = httpx.get(base + "/api/v1/search", params={"q": "Ariha"}).json()["items"]
+        assert [h["title"] for h in hits] == ["Air strikes hit market district in Ariha"]
+    finally:
+        server.send_signal(signal.SIGINT)
+        server.wait(timeout=30)
+
+
+def test_demo_loads_the_bundled_corpus(env: dict[str, str]) -> None:
+    result = run(env, "demo", "--no-serve", timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    stored = int(result.stdout.split("stored: ")[1].split()[0])
+    duplicates = int(result.stdout.split("duplicate: ")[1].split()[0])
+    assert stored >= 25 and duplicates >= 3
+    assert "failed: 0" in result.stdout
+    again = run(env, "demo", "--no-serve", timeout=300)
+    assert "stored: 0" in again.stdout
+
+
+@pytest.fixture
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _up(base: str) -> bool:
+    try:
+        return httpx.get(base + "/api/v1/health", timeout=1).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+def _wait_for(condition: object, seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():  # type: ignore[operator]
+            return
+        time.sleep(0.2)
+    raise AssertionError("condition not met in time")
