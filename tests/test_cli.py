@@ -12,6 +12,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+
 from httpserver import LocalServer
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -8,8 +8,8 @@ import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from httpserver import LocalServer
 
+from httpserver import LocalServer
 from sitrep.records import Status
 from sitrep.service import Service
 
@@ -69,6 +69,7 @@ def test_robots_and_http_faults_are_reported_per_url(
         http_server.url(ARTICLES[1]),
     ]
     settings = service.settings.with_(max_bytes=2_000_000, read_timeout=0.5, retries=0)
+    mark = http_server.mark()
     with Service(settings) as fast:
         started = time.monotonic()
         report = fast.ingest(targets)
@@ -76,7 +77,7 @@ def test_robots_and_http_faults_are_reported_per_url(
     codes = [o.reason for o in report.outcomes]
     assert codes == ["E208", "E204", "E204", "E207", "E206", "E206", "E205", "E202", "E203", ""]
     assert report.outcomes[-1].status is Status.STORED
-    assert not http_server.requests("/private/secret.html")
+    assert not http_server.requests("/private/secret.html", since=mark)
     assert elapsed < 20
     for outcome in report.of(Status.FAILED):
         assert outcome.source in outcome.detail or outcome.source.split("?")[0] in outcome.detail

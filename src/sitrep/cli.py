@@ -28,7 +28,7 @@ from sitrep import __version__
 from sitrep.errors import SitrepError
 from sitrep.ingest.files import SUFFIXES
 from sitrep.ingest.sources import is_url
-from sitrep.records import IngestReport, Outcome, Status, StoredArticle
+from sitrep.records import Article, IngestReport, Outcome, Status, StoredArticle
 from sitrep.service import PollResult, Service
 from sitrep.settings import Settings
 from sitrep.store.base import MARK_END, MARK_START
@@ -295,7 +295,7 @@ def articles_show(
             out.print(f"[dim]{key}:[/] {escape(str(value))}")
     for caption in a.captions:
         out.print(f"[italic]caption: {escape(caption)}[/]")
-    for paragraph in a.paragraphs:
+    for paragraph in _body_after_dek(a):
         out.print(f"\n{escape(paragraph)}")
     for copy in copies:
         out.print(f"\n[dim]copy #{copy.id} ({copy.duplicate_kind}) from {escape(copy.source)}[/]")
@@ -381,11 +381,15 @@ def demo(
     ] = True,
     host: Annotated[str | None, typer.Option(help="Address to listen on.")] = None,
     port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
+    corpus: Annotated[
+        Path | None, typer.Option(help="Demo corpus folder (default: demo/ of the checkout).")
+    ] = None,
 ) -> None:
     """Load the bundled demo corpus, run every processing stage, then serve."""
     with _service(host=host, port=port) as service:
         out.print(f"loading the demo corpus into {escape(service.info()['database_url'])}")
-        report = _run_ingest(service, service.demo_targets())
+        targets = service.demo_targets(corpus) if corpus else service.demo_targets()
+        report = _run_ingest(service, targets)
         settings = service.settings
     _print_report(report)
     if not report.ok:
@@ -436,6 +440,14 @@ def _print_report(report: IngestReport) -> None:
             out.print(f"  {escape(outcome.source)}: [{outcome.reason}] {escape(outcome.detail)}")
         if len(problems) > MAX_LISTED_PROBLEMS:
             out.print(f"  … and {len(problems) - MAX_LISTED_PROBLEMS} more (see: sitrep issues)")
+
+
+def _body_after_dek(article: Article) -> tuple[str, ...]:
+    """The paragraphs, without the dek when it leads them (it was printed as the subtitle)."""
+    paragraphs = article.paragraphs
+    if article.subtitle and paragraphs and paragraphs[0] == article.subtitle:
+        return paragraphs[1:]
+    return paragraphs
 
 
 def _short(source: str, width: int = 60) -> str:

@@ -112,6 +112,59 @@ def test_infer_published_is_none_without_dates() -> None:
     assert infer_published(["No date here.", "Nor on Jan. 28 without a year."]) is None
 
 
+YESTERDAY = "Yesterday, Tuesday 11 February, the monitor said the highway was open."
+
+
+def test_infer_published_takes_a_default_year_for_yearless_dates() -> None:
+    assert infer_published([YESTERDAY], default_year=2020) == date(2020, 2, 11)
+    # Full dates in the texts win over the default year.
+    assert infer_published(["On Jan. 28.", "On 3 February 2019."], default_year=2020) == date(
+        2019, 2, 3
+    )
+
+
+@pytest.mark.parametrize(
+    "texts",
+    [
+        [YESTERDAY],
+        # A bare year is no date: "since 2012" says nothing about when "11 February" was.
+        [YESTERDAY, "Damascus had not held the whole road since 2012."],
+    ],
+)
+def test_a_weekday_alone_never_gives_the_year(texts: list[str]) -> None:
+    assert infer_published(texts) is None
+
+
+def test_a_weekday_rejects_a_year_it_does_not_fit() -> None:
+    assert infer_published([YESTERDAY], default_year=2019) is None  # 11 Feb 2019: a Monday
+    texts = [YESTERDAY, "A photo taken on March 1, 2019 shows the road."]
+    assert infer_published(texts) == date(2019, 3, 1)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Troops entered Saraqib on Monday, March 2, officials said.", date(2020, 3, 2)),
+        ("Strikes hit the city on Wednesday, January 15.", date(2020, 1, 15)),
+        ("Sunday the 1st of March was the first day of the operation.", date(2020, 3, 1)),
+        ("Les frappes ont repris mardi 11 février.", date(2020, 2, 11)),
+        ("Talks were set for Thu 5 March.", date(2020, 3, 5)),
+    ],
+)
+def test_weekdays_that_fit_keep_their_dates(text: str, expected: date) -> None:
+    assert dates_in_text(text, default_year=2020) == [expected]
+    assert dates_in_text(text, default_year=2021) == []
+
+
+def test_a_weekday_is_checked_after_the_year_before_is_chosen() -> None:
+    text = "The push began on Thursday, Dec. 19. By January 2, 2020, thousands had fled."
+    assert dates_in_text(text) == [date(2019, 12, 19), date(2020, 1, 2)]
+
+
+def test_full_dates_are_kept_whatever_their_weekday() -> None:
+    assert dates_in_text("On Monday, February 11, 2020, talks began.") == [date(2020, 2, 11)]
+
+
 @pytest.mark.parametrize(
     "line",
     [

@@ -45,7 +45,7 @@ def test_seed_shape_gives_title_dek_caption_and_body() -> None:
     assert article.title == lines[1]
     assert article.subtitle == lines[2]
     assert article.captions == (lines[3].split(" (Photo by")[0],)
-    assert article.paragraphs == (lines[5], lines[6])
+    assert article.paragraphs == (lines[2], lines[5], lines[6])  # the dek leads the story
     assert article.byline is None
 
 
@@ -64,8 +64,8 @@ def test_seed_shape_drops_every_furniture_line_and_credit_in_order() -> None:
 def test_seed_shape_keeps_body_text_apart_from_whitespace() -> None:
     article = extract_text(load("seed_shape.txt"))
     assert "\u00a0" not in article.text
-    assert "Operation Spring Shield." in article.paragraphs[0]
-    assert "M4 highway" in article.paragraphs[1]
+    assert "Operation Spring Shield." in article.paragraphs[1]
+    assert "M4 highway" in article.paragraphs[2]
     assert all("Photo by" not in p and "picture taken" not in p for p in article.paragraphs)
 
 
@@ -134,7 +134,7 @@ def test_magazine_style() -> None:
         "Displaced children walk between tents in a camp near the village of Kafr Lusin on "
         "18 February 2020.",
     )
-    assert [p.split()[0] for p in article.paragraphs] == ["Um", "Aid", "“We", "Turkey,"]
+    assert [p.split()[0] for p in article.paragraphs] == ["As", "Um", "Aid", "“We", "Turkey,"]
     assert article.published == date(2020, 2, 19)
     for furniture in [
         "Accept all",
@@ -163,8 +163,8 @@ def test_french_dump_keeps_its_lines() -> None:
     assert article.subtitle == lines[4]
     assert article.byline == "Claire Martin"
     assert article.captions == (lines[7].removesuffix(" (Photo : Karim Nassar / AFP)"),)
-    assert article.paragraphs == (lines[8], lines[9], lines[11])
-    assert "« Nous n'avons plus nulle part où aller »" in article.paragraphs[2]
+    assert article.paragraphs == (lines[4], lines[8], lines[9], lines[11])
+    assert "« Nous n'avons plus nulle part où aller »" in article.paragraphs[3]
     assert article.published == date(2020, 3, 2)
     for furniture in ["Aller au contenu principal", "Lire aussi", "Partager", "Abonnez-vous"]:
         assert any(line.startswith(furniture) for line in article.removed)
@@ -177,7 +177,7 @@ def test_arabic_dump_keeps_its_lines() -> None:
     assert article.subtitle == lines[3]
     assert article.byline == "سارة الأحمد"
     assert article.captions == ("عائلات نازحة تنتظر على الطريق قرب بلدة سرمدا شمال إدلب.",)
-    assert article.paragraphs == (lines[7], lines[9])
+    assert article.paragraphs == (lines[3], lines[7], lines[9])
     assert article.published == date(2020, 2, 6)
     assert "(أ ف ب)" in article.removed
     assert "تركيا تدفع بتعزيزات عسكرية جديدة إلى إدلب" in article.removed
@@ -190,6 +190,208 @@ def test_non_english_dumps_need_no_cues_for_title_and_body(name: str) -> None:
     article = extract_text("\n\n".join(story))
     assert article.title == story[0]
     assert article.paragraphs == tuple(story[1:])
+
+
+# --- the dek leads the paragraphs ---------------------------------------------------
+
+WITH_DEK = sorted(path.name for path in FIXTURES.glob("*.txt") if path.name != "wire_style.txt")
+
+
+@pytest.mark.parametrize("name", WITH_DEK)
+def test_the_dek_is_the_subtitle_and_the_lead_paragraph(name: str) -> None:
+    article = extract_text(load(name))
+    assert article.subtitle
+    assert article.paragraphs[0] == article.subtitle
+    assert article.paragraphs.count(article.subtitle) == 1
+    assert article.subtitle not in article.removed
+
+
+def test_a_short_sentence_above_the_title_is_no_paragraph() -> None:
+    dek = "Rescue workers say the bombardment is the heaviest in weeks."
+    notice = "You are reading a free article."
+    article = extract_text(f"{notice}\nShelling resumes in southern Idlib\n{dek}\n{BODY}")
+    assert article.paragraphs == (dek, BODY)
+    assert article.removed == (notice,)
+
+
+# --- menus, syndication notes, Arabic furniture: the demo's shapes in our words ------
+
+
+def test_review_style_skips_the_menu_and_the_section_kicker() -> None:
+    lines = lines_of("review_style.txt")
+    article = extract_text(load("review_style.txt"))
+    assert article.title == "Turkey's observation posts are now behind the front line"
+    assert article.subtitle == lines[7]
+    assert article.byline == "Nadia Farouk"
+    assert article.captions == (lines[11].removesuffix(" (Photo by Selim Arslan / Harbour Line)"),)
+    assert article.paragraphs == (lines[7], *lines[12:15], *lines[16:18])
+    assert article.removed == (
+        *lines[:6],
+        *lines[9:11],
+        "(Photo by Selim Arslan / Harbour Line)",
+        lines[15],
+        *lines[18:],
+    )
+    assert "The Harbour Line Digest lands in your inbox every Thursday morning." in lines[18:]
+    assert article.published == date(2020, 2, 8)
+
+
+def test_republisher_style_drops_the_menu_and_the_syndication_note() -> None:
+    lines = lines_of("republisher_style.txt")
+    article = extract_text(load("republisher_style.txt"))
+    assert article.title == lines[4]
+    assert article.subtitle == lines[5]
+    assert (article.byline or "").startswith("Eleni Markou")
+    assert article.captions == (lines[7].removesuffix(" (Photo courtesy of Aegean Newswire)"),)
+    assert article.paragraphs == (lines[5], lines[8], lines[9], lines[11], lines[12])
+    assert article.removed == (
+        *lines[:4],
+        "(Photo courtesy of Aegean Newswire)",
+        lines[10],
+        *lines[13:],
+    )
+    assert lines[13].startswith("This story was originally published by")
+    assert article.published == date(2020, 2, 29)
+
+
+def test_daily_syndicated_drops_read_in_the_note_and_the_footer_menu() -> None:
+    lines = lines_of("daily_syndicated.txt")
+    article = extract_text(load("daily_syndicated.txt"))
+    assert article.title == lines[1]
+    assert article.subtitle == lines[2]
+    assert article.byline == "Hana Qasim"
+    assert article.captions == (
+        lines[3].removesuffix(" (Photo by Tarek Sabbagh / Desert Standard)"),
+    )
+    assert article.paragraphs == (lines[2], lines[6], lines[7], lines[8])
+    assert article.removed == (
+        lines[0],
+        "(Photo by Tarek Sabbagh / Desert Standard)",
+        lines[4],
+        *lines[9:],
+    )
+    assert lines[9] == "First published by Orontes Wire."
+    assert article.published == date(2020, 2, 18)
+
+
+def test_arabic_furniture_is_furniture() -> None:
+    lines = lines_of("arabic_furniture.txt")
+    article = extract_text(load("arabic_furniture.txt"))
+    assert article.title == lines[1]
+    assert article.subtitle == lines[2]
+    assert article.byline == "ليلى حداد"
+    assert article.captions == (lines[3].removesuffix(" (تصوير: سامر يوسف / صدى الشمال)"),)
+    assert article.paragraphs == (lines[2], lines[6], lines[7], lines[9])
+    assert article.removed == (
+        lines[0],
+        "(تصوير: سامر يوسف / صدى الشمال)",
+        lines[4],
+        lines[8],
+        *lines[10:],
+    )
+
+
+TITLE = "Shelling resumes in southern Idlib"
+
+
+@pytest.mark.parametrize(
+    "menu",
+    [
+        "Home  News  World  Business  Opinion  Sport",
+        "Middle East World Africa Europe",
+        "Arts & Culture Science Health Travel",
+        "About | Contact | Advertise | Privacy",
+        "News · Politics · Culture · Video",
+        "Accueil International Politique Économie Culture",
+        "الرئيسية سياسة اقتصاد رياضة ثقافة",
+        "الرئيسية | أخبار | رأي | فيديو",
+    ],
+)
+def test_navigation_menus_are_furniture(menu: str) -> None:
+    text = f"{menu}\n{TITLE}\n{BODY}"
+    assert classify_lines(text)[0].rule == "navigation"
+    article = extract_text(text)
+    assert article.title == TITLE
+    assert article.removed == (" ".join(menu.split()),)
+
+
+@pytest.mark.parametrize(
+    "headline",
+    [
+        "Turkey Sends More Troops Into Idlib",
+        "World leaders urge a ceasefire in Idlib",
+        "Business as usual at the Bab al-Hawa crossing",
+        "Politics, Economy and War in Idlib",
+        "Home Is a Tent Now",
+        "قوات النظام تتقدم في ريف حلب الغربي",
+    ],
+)
+def test_headlines_are_no_menus(headline: str) -> None:
+    assert extract_text(f"{headline}\n{BODY}").title == headline
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "This article first appeared on Northern Ledger.",
+        "This story was originally published by Plain Example and is republished with permission.",
+        "First published by Orontes Wire on February 21, 2020.",
+        "A version of this article appeared in print on March 3, 2020.",
+        "Republished with permission from Levant Wire.",
+        "Cet article a d'abord été publié par Le Courrier Exemple.",
+        "نُشر هذا المقال أولاً على موقع صدى الشمال.",
+    ],
+)
+def test_syndication_notes_are_furniture(note: str) -> None:
+    text = f"{TITLE}\n\n{BODY}\n\n{note}\n\n{BODY_2}"
+    article = extract_text(text)
+    assert article.paragraphs == (BODY, BODY_2)
+    assert article.removed == (note,)
+    assert [line.rule for line in classify_lines(text)][2] == "syndication-note"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "The report first appeared in a British newspaper on Sunday, citing sources nearby.",
+        "This story of loss is repeated in every camp along the border, aid workers say.",
+        "First, published figures from the UN show how far the displacement has spread.",
+    ],
+)
+def test_sentences_about_publishing_stay_body(line: str) -> None:
+    article = extract_text(f"{TITLE}\n\n{BODY}\n\n{line}")
+    assert article.paragraphs == (BODY, line)
+
+
+@pytest.mark.parametrize(
+    ("line", "rule"),
+    [
+        ("تخطَّ إلى المحتوى الرئيسي", "skip-link"),
+        ("انتقل إلى المحتوى", "skip-link"),
+        ("اقرأ باللغة: English", "language-switch"),
+        ("Read in: English | العربية", "language-switch"),
+        ("اشترك في النشرة البريدية", "newsletter"),
+        ("The Weekly Brief lands in your inbox every Monday.", "newsletter"),
+        ("Email address", "newsletter"),
+        ("اشترك الآن", "paywall"),
+        ("شارك على فيسبوك", "share"),
+        ("فيسبوك تويتر واتساب", "share"),
+        ("Facebook  Twitter  LinkedIn  Email", "share"),
+        ("هذا الموقع يستخدم ملفات تعريف الارتباط لتحسين تجربتك.", "cookie"),
+        ("مقالات ذات صلة", "related"),
+        ("اقرأ أيضاً: تركيا ترسل تعزيزات إلى إدلب", "related"),
+        ("تابعنا على تويتر", "follow"),
+    ],
+)
+def test_furniture_cues(line: str, rule: str) -> None:
+    assert [(tag.label, tag.rule) for tag in classify_lines(line)] == [("furniture", rule)]
+
+
+def test_an_arabic_sentence_starting_with_the_verb_subscribe_is_no_pitch() -> None:
+    # "اشترك" is also "took part": "Fighters from several factions took part in the attack."
+    line = "اشترك مقاتلون من فصائل عدة في الهجوم على سراقب."
+    article = extract_text(f"قوات المعارضة تهاجم سراقب\n{line}")
+    assert article.paragraphs == (line,)
 
 
 # --- single rules --------------------------------------------------------------------
@@ -233,6 +435,7 @@ def test_strip_credits(caption: str, text: str, credits: tuple[str, ...]) -> Non
         "Photo: Families wait near the border in Atmeh.",
         "This photo taken on Feb. 12, 2020 shows a destroyed bakery in Ariha.",
         "Tents line a hillside near Sarmada. (Reuters)",
+        "صورة التُقطت في 27 شباط/فبراير 2020 تُظهر مقاتلين قرب سراقب.",
     ],
 )
 @pytest.mark.parametrize("where", ["under the dek", "between paragraphs"])
@@ -246,7 +449,7 @@ def test_caption_lines_are_kept_apart_from_the_body(line: str, where: str) -> No
     assert article.subtitle == dek
     assert len(article.captions) == 1
     assert article.captions[0] in line
-    assert article.paragraphs == (BODY, BODY_2)
+    assert article.paragraphs == (dek, BODY, BODY_2)
 
 
 BODY = (
@@ -374,7 +577,9 @@ def test_only_furniture_gives_no_paragraphs() -> None:
     assert article.removed == tuple(text.splitlines())
 
 
-@pytest.mark.parametrize("name", ["seed_shape.txt", "wire_style.txt", "arabic.txt"])
+@pytest.mark.parametrize(
+    "name", ["seed_shape.txt", "wire_style.txt", "arabic.txt", "review_style.txt"]
+)
 def test_line_endings_bom_tabs_and_nbsp_do_not_change_the_result(name: str) -> None:
     text = load(name)
     expected = extract_text(text)

@@ -49,7 +49,10 @@ def assert_consistent(text: str, article: Article) -> None:
         assert piece == piece.strip()
         assert squash(piece) in source
     lines = classify_lines(text)
-    assert [line.kept for line in lines if line.label == "body"] == list(article.paragraphs)
+    # The paragraphs are the dek, if any, then the body, in the order of the page.
+    story = [line.kept for line in lines if line.label in {"subtitle", "body"}]
+    assert story == list(article.paragraphs)
+    assert article.subtitle is None or article.paragraphs[0] == article.subtitle
     assert [r for line in lines for r in line.removed] == list(article.removed)
     for line in lines:
         # A line is either dropped whole, or kept with only its photo credits removed.

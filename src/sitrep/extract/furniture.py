@@ -1,9 +1,10 @@
-"""Page furniture in flattened text: the cue tables, menus, and photo credits.
+"""Page furniture in flattened text: the cue tables, menus, bylines and photo credits.
 
 :func:`furniture_cue` names the rule that makes a line furniture whatever surrounds it
 (skip links, paywall pitches, share buttons, navigation menus, syndication notes);
-:func:`strip_credits` splits photo credits off a caption. :mod:`sitrep.extract.text`
-decides everything that depends on a line's neighbours.
+:func:`byline_names` reads a byline; :func:`strip_credits` splits photo credits off a
+caption. :mod:`sitrep.extract.text` decides everything that depends on a line's
+neighbours.
 
 Cues are English, with a few French and Arabic ones. Arabic is matched with its
 optional vowel marks and tatweel removed ("تخطَّ" and "تخط" are one word), so the
@@ -14,12 +15,13 @@ from __future__ import annotations
 
 import re
 
-from sitrep.extract.dates import is_date_line
+from sitrep.extract.dates import date_spans, is_date_line
 
 __all__ = [
     "LIST_OPENERS",
     "NAME_PARTICLES",
     "PITCH_RULES",
+    "byline_names",
     "caption_text",
     "describes_picture",
     "furniture_cue",
@@ -179,6 +181,29 @@ def furniture_cue(line: str) -> str | None:
     folded = _fold(line)
     rule = next((r for r, n, cue in _FURNITURE_CUES if words <= n and cue.search(folded)), None)
     return rule or ("navigation" if is_menu(line) else None)
+
+
+# --- bylines ------------------------------------------------------------------------
+
+_BYLINE = re.compile(r"^(?:by|par|بقلم)\s*:?\s+(?P<names>.+)$", re.IGNORECASE)
+_BYLINE_END = re.compile(r"\s+(?:[|•·—–-]|in|à|updated|published)\s+|\s*\|\s*", re.IGNORECASE)
+BYLINE_MAX_WORDS = 16
+
+
+def byline_names(line: str) -> str | None:
+    """The names in a byline ("By Jane Doe in Beirut" -> "Jane Doe"), or None."""
+    match = _BYLINE.match(line) if len(line.split()) <= BYLINE_MAX_WORDS else None
+    if match is None:
+        return None
+    names = _BYLINE_END.split(match["names"], maxsplit=1)[0]
+    if spans := date_spans(names):  # "By Jane Doe, February 4, 2020"
+        names = names[: spans[0][0]]
+    words = names.strip(" ,;:-–—").split()
+    # "By the time troops arrived, ..." is a sentence, not a byline.
+    lower = [w for w in words if w[0].islower() and w not in NAME_PARTICLES]
+    if not words or len(words) > 10 or any(not w.startswith("al-") for w in lower):
+        return None
+    return " ".join(words)
 
 
 # --- captions and photo credits ------------------------------------------------------

@@ -31,11 +31,11 @@ from datetime import date, datetime
 from typing import Literal
 from urllib.parse import urlsplit
 
-from sitrep.extract.dates import date_spans, infer_published
+from sitrep.extract.dates import infer_published
 from sitrep.extract.furniture import (
     LIST_OPENERS,
-    NAME_PARTICLES,
     PITCH_RULES,
+    byline_names,
     caption_text,
     describes_picture,
     furniture_cue,
@@ -173,27 +173,6 @@ def _is_scene(line: str) -> bool:
     )
 
 
-# --- bylines ------------------------------------------------------------------------
-
-_BYLINE = re.compile(r"^(?:by|par|بقلم)\s*:?\s+(?P<names>.+)$", re.IGNORECASE)
-_BYLINE_END = re.compile(r"\s+(?:[|•·—–-]|in|à|updated|published)\s+|\s*\|\s*", re.IGNORECASE)
-
-
-def _byline_names(line: str) -> str | None:
-    match = _BYLINE.match(line) if _word_count(line) <= 16 else None
-    if match is None:
-        return None
-    names = _BYLINE_END.split(match["names"], maxsplit=1)[0]
-    if spans := date_spans(names):  # "By Jane Doe, February 4, 2020"
-        names = names[: spans[0][0]]
-    words = names.strip(" ,;:-–—").split()
-    # "By the time troops arrived, ..." is a sentence, not a byline.
-    lower = [w for w in words if w[0].islower() and w not in NAME_PARTICLES]
-    if not words or len(words) > 10 or any(not w.startswith("al-") for w in lower):
-        return None
-    return " ".join(words)
-
-
 # --- captions -----------------------------------------------------------------------
 
 
@@ -269,7 +248,7 @@ def _mark_pitch_headlines(lines: Sequence[str], tags: _Tags) -> None:
 
 
 def _metadata(line: str, have_byline: bool) -> Line | None:
-    if names := _byline_names(line):
+    if names := byline_names(line):
         if have_byline:
             return _furniture(line, "extra-byline")
         return Line(line, "byline", "byline", kept=names)
@@ -285,19 +264,28 @@ def _mark_metadata(lines: Sequence[str], tags: _Tags) -> None:
 
 
 def _mark_title_and_dek(lines: Sequence[str], tags: _Tags) -> None:
-    """The first headline-like line before the body is the title; the line after, the dek."""
+    """The first headline-like line before the body is the title; the line after, the dek.
+
+    The story starts at its title: a short sentence above it is a promo or a notice, not
+    a paragraph ("Breaking news.", "You are reading a free article.").
+    """
     open_lines = [i for i, tag in enumerate(tags) if tag is None]
     first_body = next((i for i in open_lines if _is_substantial(lines[i])), len(lines))
+    above: list[int] = []
     for i in open_lines:
         line = lines[i]
         if _is_heading(line) and _word_count(line) >= 3:
             tags[i] = Line(line, "title", "headline", kept=line)
+            for k in above:
+                tags[k] = _furniture(lines[k], "above-title")
             _mark_dek(lines, tags, i + 1)
             return
         if i >= first_body:
             return
         if _is_heading(line):  # one or two words above the title: a section name
             tags[i] = _furniture(line, "section-label")
+        elif not _is_scene(line):  # a picture may stand above the headline
+            above.append(i)
 
 
 def _mark_dek(lines: Sequence[str], tags: _Tags, j: int) -> None:
