@@ -12,7 +12,6 @@ import re
 from datetime import date, datetime
 from urllib.parse import urlsplit
 
-import htmldate
 import lxml.html
 from trafilatura import bare_extraction
 from trafilatura.utils import load_html
@@ -70,7 +69,7 @@ def extract_html(
         if text:
             clean_captions.append(text)
     subtitle = _subtitle(_clean(doc.description), body)
-    page_date, inferred = _published(tree, doc.date, published, body, clean_captions)
+    page_date, inferred = _published(doc.date, published, body, clean_captions)
     removed = _removed(page_lines, [*body, *captions, title or "", subtitle or ""])
     return Article(
         title=title,
@@ -184,7 +183,6 @@ def _subtitle(description: str | None, body: list[str]) -> str | None:
 
 
 def _published(
-    tree: lxml.html.HtmlElement,
     extracted: str | None,
     given: date | datetime | None,
     body: list[str],
@@ -192,12 +190,8 @@ def _published(
 ) -> tuple[date | datetime | None, bool]:
     if given:
         return given, False
+    # trafilatura already asked htmldate (markup and URL only); asking again finds nothing.
     stated = parse_iso(extracted)
-    if stated is None:
-        try:
-            stated = parse_iso(htmldate.find_date(tree, extensive_search=False, original_date=True))
-        except Exception:
-            stated = None
     if stated is not None:
         return stated, False
     inferred = infer_published([*captions, *body])
