@@ -24,20 +24,14 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
+def settings(fetch_settings: Settings, tmp_path: Path) -> Settings:
     """Settings for one test: a private SQLite store, local network allowed, fast retries."""
-    return Settings.load(
-        env={},
-        data_dir=str(tmp_path / "data"),
+    return fetch_settings.with_(
         database_url=f"sqlite:///{tmp_path / 'sitrep.db'}",
-        allow_networks="127.0.0.1",
-        host_delay=0.0,
         retries=1,
-        backoff=0.01,
-        backoff_max=0.05,
-        connect_timeout=2.0,
         read_timeout=2.0,
         total_timeout=10.0,
+        max_bytes=10_000_000,
         min_words=20,
     )
 

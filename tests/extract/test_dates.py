@@ -193,3 +193,16 @@ def test_date_lines(line: str) -> None:
 )
 def test_lines_that_say_more_than_a_date(line: str) -> None:
     assert not is_date_line(line)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("سيطرت القوات يوم الثلاثاء 25 شباط/فبراير 2020 على البلدة", date(2020, 2, 25)),
+        ("في ٢٥ فبراير ٢٠٢٠ قصفت الطائرات", date(2020, 2, 25)),
+        ("منذ 3 كانون الثاني 2020 نزح الآلاف", date(2020, 1, 3)),
+        ("وفي 5 آذار وقع الاتفاق بعد قمة 1 آذار/مارس 2020", date(2020, 3, 5)),
+    ],
+)
+def test_arabic_month_names_and_digits(text: str, expected: date) -> None:
+    assert infer_published([text]) == expected

@@ -6,7 +6,8 @@ earliest date it can have been published: :func:`infer_published` returns that.
 
 Recognised forms: ``February 3, 2020``, ``Feb. 3, 2020``, ``3 February 2020``,
 ``Jan. 28`` / ``28 Jan`` (no year: borrowed from the full dates in the same texts),
-ISO ``2020-02-03``, and French ``3 février 2020`` / ``1er mars``. Slashed numeric dates
+ISO ``2020-02-03``, French ``3 février 2020`` / ``1er mars``, and Arabic ``25 شباط/فبراير 2020``
+(Levantine and Egyptian month names, either or both; Arabic-Indic digits too). Slashed numeric dates
 (``03/02/2020``) are skipped on purpose: day-first and month-first readings differ.
 
 A weekday written just before a date ("Tuesday 11 February", "on Monday, March 2")
@@ -72,6 +73,18 @@ _FR_MONTHS: dict[str, int] = {
     "decembre": 12,
 }
 
+# Levantine (Syriac-derived) and Egyptian (Latin-derived) names; pages often give both,
+# as in "شباط/فبراير".
+_AR_MONTHS: dict[str, int] = {
+    "كانون الثاني": 1, "يناير": 1, "شباط": 2, "فبراير": 2, "آذار": 3, "اذار": 3, "مارس": 3,
+    "نيسان": 4, "أبريل": 4, "ابريل": 4, "إبريل": 4, "أيار": 5, "ايار": 5, "مايو": 5,
+    "حزيران": 6, "يونيو": 6, "يونيه": 6, "تموز": 7, "يوليو": 7, "يوليه": 7, "آب": 8,
+    "أغسطس": 8, "اغسطس": 8, "أيلول": 9, "ايلول": 9, "سبتمبر": 9, "تشرين الأول": 10,
+    "تشرين الاول": 10, "أكتوبر": 10, "اكتوبر": 10, "تشرين الثاني": 11, "نوفمبر": 11,
+    "كانون الأول": 12, "كانون الاول": 12, "ديسمبر": 12,
+}  # fmt: skip
+_ARABIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+
 
 def _alternation(names: Iterable[str]) -> str:
     # Longest first, so "Sept" wins over "Sep" and "June" over "Jun".
@@ -83,7 +96,8 @@ def _alternation(names: Iterable[str]) -> str:
 # in running text, and a day number must sit next to them anyway.
 _EN = _alternation([*_EN_MONTHS, *(m.upper() for m in _EN_MONTHS)])
 _FR = f"(?i:{_alternation(_FR_MONTHS)})"
-_MONTH = rf"(?:{_EN}|{_FR})"
+_AR = _alternation(_AR_MONTHS)
+_MONTH = rf"(?:{_EN}|{_FR}|{_AR})"
 _DAY = r"(?:[12]\d|3[01]|0?[1-9])"
 _YEAR = r"\d{4}"
 
@@ -93,6 +107,7 @@ _DATE_RE = re.compile(
     rf"(?:,?\s+(?P<y1>{_YEAR})(?!\d))?"
     # 3 February 2020 / 28 Jan / 1er mars 2020 (day first)
     rf"|(?<![\d.,])(?P<d2>{_DAY})(?:st|nd|rd|th|er)?\s+(?:of\s+)?(?P<m2>{_MONTH})\b\.?"
+    rf"(?:\s*/\s*(?:{_AR})\b)?"
     rf"(?:,?\s+(?P<y2>{_YEAR})(?!\d))?"
     # 2020-02-03 (ISO)
     r"|(?<![\d-])(?P<y3>\d{4})-(?P<m3>\d{2})-(?P<d3>\d{2})(?![\d-])"
@@ -148,7 +163,7 @@ class _Found:
 
 
 def _month_number(name: str) -> int:
-    return _EN_MONTHS.get(name.capitalize()) or _FR_MONTHS[name.lower()]
+    return _EN_MONTHS.get(name.capitalize()) or _FR_MONTHS.get(name.lower()) or _AR_MONTHS[name]
 
 
 def _plausible(year: int) -> bool:
@@ -157,6 +172,8 @@ def _plausible(year: int) -> bool:
 
 def _scan(text: str) -> list[_Found]:
     found: list[_Found] = []
+    # One character for one: offsets into the translated text are offsets into the text.
+    text = text.translate(_ARABIC_DIGITS)
     for match in _DATE_RE.finditer(text):
         groups = match.groupdict()
         if groups["y3"] is not None:
