@@ -22,7 +22,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-__all__ = ["date_spans", "dates_in_text", "infer_published", "is_date_line"]
+__all__ = [
+    "WrittenDate",
+    "date_spans",
+    "dates_in_text",
+    "infer_published",
+    "is_date_line",
+    "written_dates",
+]
 
 FIRST_PLAUSIBLE_YEAR = 1990
 # A yearless date that would fall this long after the latest full date most likely
@@ -151,7 +158,7 @@ DATE_LINE_MAX_WORDS = 20
 
 
 @dataclass(frozen=True)
-class _Found:
+class WrittenDate:
     """One date as written: the year is None when the text left it out."""
 
     year: int | None
@@ -170,8 +177,8 @@ def _plausible(year: int) -> bool:
     return FIRST_PLAUSIBLE_YEAR <= year <= date.today().year + 1
 
 
-def _scan(text: str) -> list[_Found]:
-    found: list[_Found] = []
+def _scan(text: str) -> list[WrittenDate]:
+    found: list[WrittenDate] = []
     # One character for one: offsets into the translated text are offsets into the text.
     text = text.translate(_ARABIC_DIGITS)
     for match in _DATE_RE.finditer(text):
@@ -189,7 +196,7 @@ def _scan(text: str) -> list[_Found]:
             # be when a report on current events was published.
             continue
         found.append(
-            _Found(year, month, day, match.start(), match.end(), _weekday_before(text, match))
+            WrittenDate(year, month, day, match.start(), match.end(), _weekday_before(text, match))
         )
     return found
 
@@ -206,7 +213,7 @@ def _make(year: int, month: int, day: int) -> date | None:
         return None
 
 
-def _resolve(found: list[_Found], default_year: int | None) -> list[date]:
+def _resolve(found: list[WrittenDate], default_year: int | None) -> list[date]:
     full = [d for f in found if f.year is not None and (d := _make(f.year, f.month, f.day))]
     reference = max(full) if full else None
     fallback_year = reference.year if reference else default_year
@@ -234,6 +241,11 @@ def dates_in_text(text: str, *, default_year: int | None = None) -> list[date]:
     text, else ``default_year``; with neither it is skipped.
     """
     return _resolve(_scan(text), default_year)
+
+
+def written_dates(text: str) -> list[WrittenDate]:
+    """Every date written in ``text``, as written (a yearless one has ``year=None``)."""
+    return _scan(text)
 
 
 def date_spans(text: str) -> list[tuple[int, int]]:

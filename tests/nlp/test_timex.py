@@ -1,0 +1,61 @@
+"""Time expressions resolved against the article's date."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from sitrep.nlp.timex import resolve_times
+
+ANCHOR = date(2020, 2, 3)  # a Monday
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "precision"),
+    [
+        ("On Jan. 28, the army recaptured the town.", date(2020, 1, 28), "day"),
+        ("The strike on February 3, 2020 killed eight.", date(2020, 2, 3), "day"),
+        ("Fighting resumed on 27 December.", date(2019, 12, 27), "day"),
+        ("Shelling continued today.", date(2020, 2, 3), "day"),
+        ("Rescuers worked through the night after yesterday's raid.", date(2020, 2, 2), "day"),
+        ("The convoy arrived on Saturday.", date(2020, 2, 1), "day"),
+        ("The talks began on Monday.", date(2020, 2, 3), "day"),
+        ("The talks began last Monday.", date(2020, 1, 27), "day"),
+        ("Three days ago, rebels attacked.", date(2020, 1, 31), "day"),
+        ("Clashes intensified last week.", date(2020, 1, 27), "week"),
+        ("Earlier in January, reports said groups had deployed.", date(2020, 1, 1), "month"),
+        ("Thousands fled in December.", date(2019, 12, 1), "month"),
+        ("Since mid-January the front has moved north.", date(2020, 1, 1), "month"),
+        ("The offensive began earlier this month.", date(2020, 2, 1), "month"),
+        ("Talks collapsed last month.", date(2020, 1, 1), "month"),
+        ("The ceasefire agreed earlier this year collapsed.", date(2020, 1, 1), "year"),
+    ],
+)
+def test_resolves_against_the_article_date(text: str, expected: date, precision: str) -> None:
+    [ref] = resolve_times(text, ANCHOR)
+    assert (ref.first, ref.precision) == (expected, precision)
+    assert text[ref.start : ref.end] == ref.text
+
+
+def test_periods_have_their_last_day_and_acled_code() -> None:
+    week, month = resolve_times("Clashes last week; earlier in January, strikes.", ANCHOR)
+    assert (week.first, week.last, week.acled_precision) == (date(2020, 1, 27), date(2020, 2, 2), 2)
+    assert (month.first, month.last, month.acled_precision) == (
+        date(2020, 1, 1),
+        date(2020, 1, 31),
+        3,
+    )
+
+
+def test_no_false_times() -> None:
+    text = "Officials may meet again, and the march to the border continued. Mobile units moved."
+    assert resolve_times(text, ANCHOR) == []
+
+
+def test_explicit_dates_are_not_read_twice() -> None:
+    refs = resolve_times("On January 28 and in early February the army advanced.", ANCHOR)
+    assert [(r.text, r.precision) for r in refs] == [
+        ("January 28", "day"),
+        ("in early February", "month"),
+    ]
