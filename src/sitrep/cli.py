@@ -25,7 +25,7 @@ from rich.progress import (
 from rich.table import Table
 
 from sitrep import __version__
-from sitrep.errors import SitrepError
+from sitrep.errors import InputError, SitrepError
 from sitrep.ingest.files import SUFFIXES
 from sitrep.ingest.sources import is_url
 from sitrep.records import Article, IngestReport, Outcome, Status, StoredArticle
@@ -141,6 +141,90 @@ def extract(
         out.print(f"\n{escape(paragraph)}")
     if article.removed:
         out.print(f"\n[dim]removed {len(article.removed)} line(s) of page furniture[/]")
+
+
+# -- event coding
+
+
+@app.command()
+def analyze(
+    target: Annotated[str, typer.Argument(help="A file or URL.")],
+    format: Annotated[str, typer.Option("--format", "-f", help="json or text.")] = "json",
+) -> None:
+    """Extract one input and code its events, without storing anything."""
+    if format not in ("json", "text"):
+        raise typer.BadParameter("use json or text", param_hint="--format")
+    with _service() as service:
+        article, events = service.analyze(target)
+    if format == "json":
+        data = {"article": article.to_json(), "events": [e.to_json() for e in events]}
+        out.print_json(json.dumps(data, ensure_ascii=False, default=str))
+        return
+    out.print(f"[bold]{escape(article.title or '(untitled)')}[/] — {len(events)} event(s)")
+    for event in events:
+        who = event.actor1.text if event.actor1 else "?"
+        whom = f" → {event.actor2.text}" if event.actor2 else ""
+        where = f" @ {event.location.text}" if event.location else ""
+        out.print(
+            f"\n[bold]{escape(event.sub_event_type)}[/] {event.date or '?'} "
+            f"({event.date_precision}) {escape(who + whom + where)}"
+        )
+        out.print(
+            f"  [dim]{escape(event.attribution)}, {event.modality}, "
+            f"confidence {event.confidence:.2f}[/]"
+        )
+        out.print(f"  [italic]{escape(event.evidence.text)}[/]")
+
+
+@app.command()
+def classify(
+    jsonl: Annotated[bool, typer.Option("--jsonl", help="Read and write JSON Lines.")] = False,
+) -> None:
+    """Event type of each text: reads {"id", "text"} lines on stdin, writes one line each."""
+    if not jsonl:
+        raise typer.BadParameter("only --jsonl is supported", param_hint="--jsonl")
+    records = _read_jsonl_stdin()
+    with _service() as service:
+        verdicts = service.classify_texts([text for _, text in records])
+    for (record_id, _), verdict in zip(records, verdicts, strict=True):
+        line = {
+            "id": record_id,
+            "event_type": verdict.event_type if verdict else None,
+            "sub_event_type": verdict.sub_event_type if verdict else None,
+            "confidence": round(verdict.confidence, 3) if verdict else 0.0,
+        }
+        sys.stdout.write(json.dumps(line, ensure_ascii=False) + "\n")
+
+
+def _read_jsonl_stdin() -> list[tuple[object, str]]:
+    records: list[tuple[object, str]] = []
+    for number, line in enumerate(sys.stdin, start=1):
+        if not line.strip():
+            continue
+        try:
+            data = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise InputError("E105", f"stdin:{number}: invalid JSON ({exc.msg})") from exc
+        if not isinstance(data, dict) or not isinstance(data.get("text"), str):
+            raise InputError("E105", f'stdin:{number}: a record needs a "text" string')
+        records.append((data.get("id"), data["text"]))
+    return records
+
+
+@app.command()
+def process(
+    recode: Annotated[
+        bool, typer.Option(help="Recode articles coded by another coder version.")
+    ] = False,
+) -> None:
+    """Code events in every stored article not yet coded."""
+    with _service() as service, _progress() as progress:
+        task = progress.add_task("coding", total=None)
+        report = service.code_events(recode=recode, progress=lambda _id: progress.advance(task))
+    out.print(f"coded: {report.coded} article(s), {report.events} event mention(s)")
+    skipped = sum(report.skipped.values())
+    note = ", ".join(f"{n} {reason}" for reason, n in report.skipped.most_common())
+    out.print(f"not coded: {skipped}" + (f" ({note})" if note else ""))
 
 
 # -- feeds
@@ -390,10 +474,12 @@ def demo(
         out.print(f"loading the demo corpus into {escape(service.info()['database_url'])}")
         targets = service.demo_targets(corpus) if corpus else service.demo_targets()
         report = _run_ingest(service, targets)
+        _print_report(report)
+        if not report.ok:
+            raise typer.Exit(1)
+        coding = service.code_events()
+        out.print(f"coded: {coding.coded} article(s), {coding.events} event mention(s)")
         settings = service.settings
-    _print_report(report)
-    if not report.ok:
-        raise typer.Exit(1)
     if serve_after:
         _serve(settings)
 

@@ -51,6 +51,11 @@ ERROR_CODES: dict[str, str] = {
     "E304": "A feed with that URL is already registered.",
     # extraction
     "E401": "The extractor failed on the input.",
+    # actor knowledge base
+    "E501": "An actor file cannot be read, is not valid YAML, or has a malformed entry.",
+    "E502": "A relation in an actor file names an actor id that no actor file defines.",
+    "E503": "Two actors share an alias that is not marked ambiguous in both.",
+    "E504": "No actor has that id.",
 }
 
 SKIP_REASONS: dict[str, str] = {

@@ -5,17 +5,22 @@ ingest -> :class:`Document` -> extract -> :class:`Article` -> store -> :class:`S
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, Literal
 
 __all__ = [
+    "ActorRef",
     "Article",
     "Document",
+    "EventMention",
+    "Evidence",
     "Feed",
     "Fingerprint",
     "IngestReport",
+    "LocationRef",
+    "Magnitude",
     "Outcome",
     "Status",
     "StoredArticle",
@@ -66,6 +71,21 @@ class Article:
     def text(self) -> str:
         """The body as one string, paragraphs separated by blank lines."""
         return "\n\n".join(self.paragraphs)
+
+    def segments(self) -> list[tuple[str, str]]:
+        """(kind, text) of everything event coding reads, in reading order.
+
+        The dek is the first paragraph as well as the subtitle, so it is read once.
+        """
+        parts = [("title", self.title)] if self.title else []
+        parts += [("caption", caption) for caption in self.captions]
+        parts += [("paragraph", paragraph) for paragraph in self.paragraphs]
+        return parts
+
+    @property
+    def coding_text(self) -> str:
+        """Title, captions and paragraphs joined by blank lines: evidence offsets point here."""
+        return "\n\n".join(text for _, text in self.segments())
 
     @property
     def is_english(self) -> bool:
@@ -164,3 +184,73 @@ class Feed:
     last_status: str | None = None
     last_error: str | None = None
     articles_seen: int = 0
+
+
+# -- event coding -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ActorRef:
+    """An actor as a mention names it, and the knowledge-base actor it resolves to."""
+
+    text: str
+    actor_id: str | None = None
+    name: str | None = None
+    kind: str | None = None
+    sponsors: tuple[str, ...] = ()  # ids of the actor's sponsors on the event's date
+
+
+@dataclass(frozen=True)
+class LocationRef:
+    """Where a mention says the event happened (resolved to coordinates by geocoding)."""
+
+    text: str
+    start: int
+    end: int
+    relative: str | None = None  # "about 14 kilometres southeast of the city of Idlib"
+    candidates: tuple[str, ...] = ()  # gazetteer ids, best first
+
+
+@dataclass(frozen=True)
+class Magnitude:
+    measure: str  # fatalities | injured | displaced | troops | other
+    low: int
+    high: int
+    qualifier: str | None
+    text: str
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """The sentence an event comes from: offsets into :attr:`Article.coding_text`."""
+
+    text: str
+    start: int
+    end: int
+    segment: str  # title | subtitle | caption | paragraph
+
+
+@dataclass(frozen=True)
+class EventMention:
+    event_type: str
+    sub_event_type: str
+    plover: str | None
+    actor1: ActorRef | None
+    actor2: ActorRef | None
+    associated: tuple[ActorRef, ...]
+    date: date | None
+    date_precision: str  # day | week | month | year
+    date_text: str | None
+    location: LocationRef | None
+    magnitudes: tuple[Magnitude, ...]
+    attribution: str  # "the outlet", "The Daily Telegraph", "media reports, citing ..."
+    attribution_cue: str | None
+    modality: str  # asserted | reported | alleged | denied | planned
+    evidence: Evidence
+    trigger: str | None
+    confidence: float
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["date"] = self.date.isoformat() if self.date else None
+        return data

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sitrep.errors import InputError, SitrepError, Skip
 from sitrep.extract import extract, extract_document
@@ -15,6 +16,7 @@ from sitrep.ingest.sources import Collector, Item, is_url
 from sitrep.records import (
     Article,
     Document,
+    EventMention,
     Feed,
     Fingerprint,
     IngestReport,
@@ -25,6 +27,10 @@ from sitrep.records import (
 from sitrep.settings import Settings, parse_duration
 from sitrep.store import IngestIssue, NewArticle, SearchHit, Store, open_store
 
+if TYPE_CHECKING:  # the coder pulls in spaCy: imported only when coding
+    from sitrep.events.classify import Classification
+    from sitrep.events.engine import CodingReport, EventCoder
+
 __all__ = ["DEMO_CORPUS", "PollResult", "Service"]
 
 DEMO_CORPUS = Path(__file__).resolve().parent.parent.parent / "demo"
@@ -32,6 +38,8 @@ DEMO_CORPUS = Path(__file__).resolve().parent.parent.parent / "demo"
 DEMO_HELD_BACK = ("updates",)
 
 Progress = Callable[[Outcome], None]
+CodingProgress = Callable[[int], None]
+CODING_BATCH = 200
 
 
 @dataclass(frozen=True)
@@ -68,6 +76,7 @@ class Service:
         self.settings = settings
         self._store = store
         self._collector: Collector | None = None
+        self._coder: EventCoder | None = None
 
     # -- resources
 
@@ -197,6 +206,52 @@ class Service:
         finally:
             collector.close()
         raise InputError("E102", f"{target}: holds no document to extract")
+
+    # -- event coding
+
+    def analyze(self, target: str) -> tuple[Article, list[EventMention]]:
+        """Extract one input and code its events, storing nothing."""
+        article = self.extract_preview(target)
+        return article, self._code(article)[0]
+
+    def classify_texts(self, texts: Sequence[str]) -> list[Classification | None]:
+        return self.coder.classify_texts(texts)
+
+    def code_events(
+        self, *, recode: bool = False, progress: CodingProgress | None = None
+    ) -> CodingReport:
+        """Code every stored article not yet coded (with ``recode``: not by this coder)."""
+        from sitrep.events.engine import CodingReport
+
+        report = CodingReport()
+        version = self.coder.version
+        while ids := self.store.articles_to_code(version, recode=recode, limit=CODING_BATCH):
+            for article_id in ids:
+                stored = self.store.get_article(article_id)
+                mentions, reason = self._code(stored.article)
+                status = "coded" if reason is None else "skipped"
+                self.store.save_coding(article_id, version, mentions, status=status,
+                                       reason=reason, now=_now())  # fmt: skip
+                report.add(article_id, len(mentions), reason)
+                if progress is not None:
+                    progress(article_id)
+        return report
+
+    def _code(self, article: Article) -> tuple[list[EventMention], str | None]:
+        """Event mentions of an article, or none with the reason it was not coded."""
+        if not article.paragraphs:
+            return [], "no article body"
+        if not article.is_english:
+            return [], f"language {article.language}: only English is coded"
+        return self.coder.code(article), None
+
+    @property
+    def coder(self) -> EventCoder:
+        if self._coder is None:
+            from sitrep.events.engine import load_coder
+
+            self._coder = load_coder(self.settings)
+        return self._coder
 
     # -- feeds
 

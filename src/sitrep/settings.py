@@ -77,8 +77,22 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("min_words", int, 40, "Articles with fewer body words are skipped as too short."),
     Setting("feed_interval", str, "15m", "Default polling interval of a new feed."),
+    Setting(
+        "gazetteer_path",
+        str,
+        "",
+        "Gazetteer index file that sitrep builds from GeoNames data and the places "
+        "supplement. Empty: gazetteer.sqlite in data_dir.",
+    ),
     Setting("host", str, "127.0.0.1", "Address `sitrep serve` listens on."),
     Setting("port", int, 8000, "Port `sitrep serve` listens on."),
+    Setting(
+        "actor_files",
+        str,
+        "",
+        "Comma-separated YAML files of extra actors, aliases and relations, merged over "
+        "the bundled knowledge base.",
+    ),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -103,8 +117,10 @@ class Settings:
     near_duplicate_threshold: float = 0.8
     min_words: int = 40
     feed_interval: str = "15m"
+    gazetteer_path: str = ""
     host: str = "127.0.0.1"
     port: int = 8000
+    actor_files: str = ""
 
     @classmethod
     def load(

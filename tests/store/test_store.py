@@ -9,7 +9,7 @@ import pytest
 
 from sitrep.errors import StoreError
 from sitrep.extract.dedup import fingerprint
-from sitrep.records import Article
+from sitrep.records import ActorRef, Article, EventMention, Evidence, LocationRef, Magnitude
 from sitrep.store import NewArticle, SqlStore, open_store
 from sitrep.store.base import MARK_END, MARK_START
 
@@ -208,3 +208,53 @@ def test_bad_urls_are_clear_errors(tmp_path: object) -> None:
         with pytest.raises(StoreError) as excinfo:
             open_store(url)
         assert excinfo.value.code == code, url
+
+
+def _mention(sub_event: str, start: int) -> EventMention:
+    return EventMention(
+        event_type="Battles",
+        sub_event_type=sub_event,
+        plover="ASSAULT",
+        actor1=ActorRef(
+            "Syrian army", "syrian-government-forces", "Syrian government forces", "state_forces"
+        ),
+        actor2=ActorRef("rebels"),
+        associated=(),
+        date=date(2020, 1, 28),
+        date_precision="day",
+        date_text="On Jan. 28",
+        location=LocationRef("Maaret al-Numan", 40, 55),
+        magnitudes=(Magnitude("fatalities", 3, 3, None, "three fighters"),),
+        attribution="the outlet",
+        attribution_cue=None,
+        modality="asserted",
+        evidence=Evidence(
+            "On Jan. 28 the army entered Maaret al-Numan.", start, start + 45, "paragraph"
+        ),
+        trigger="entered",
+        confidence=0.8,
+    )
+
+
+def test_coding_is_recorded_per_version_and_replaced_on_recode(store: SqlStore) -> None:
+    capture = store.add_article(_new(_article("Army enters Maaret al-Numan", CAPTURE), "k1"))
+    shelling = store.add_article(_new(_article("Shelling near Saraqib", SHELLING), "k2"))
+    copy = store.add_article(
+        _new(_article("Copy", CAPTURE), "k3", duplicate_of=capture, duplicate_kind="exact")
+    )
+    assert store.articles_to_code("v1", recode=False, limit=10) == [capture, shelling]
+    mentions = [_mention("Government regains territory", 0), _mention("Armed clash", 50)]
+    store.save_coding(capture, "v1", mentions, status="coded", reason=None, now=NOW)
+    store.save_coding(shelling, "v1", [], status="skipped", reason="no events", now=NOW)
+    assert store.articles_to_code("v1", recode=False, limit=10) == []
+    assert store.articles_to_code("v2", recode=False, limit=10) == []
+    assert store.articles_to_code("v2", recode=True, limit=10) == [capture, shelling]
+    stored = store.mentions_of(capture)
+    assert [m["sub_event_type"] for m in stored] == ["Government regains territory", "Armed clash"]
+    assert stored[0]["actor1"]["actor_id"] == "syrian-government-forces"
+    assert stored[0]["date"] == "2020-01-28" and stored[0]["coder_version"] == "v1"
+    store.save_coding(capture, "v2", mentions[:1], status="coded", reason=None, now=NOW)
+    assert len(store.mentions_of(capture)) == 1
+    assert store.coding_counts() == {"coded": 1, "not_coded": 1, "event_mentions": 1}
+    assert [m["article_id"] for m in store.iter_mentions(batch=1)] == [capture]
+    assert copy not in store.articles_to_code("v3", recode=True, limit=10)

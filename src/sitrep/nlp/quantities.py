@@ -177,8 +177,10 @@ def find_quantities(text: str) -> list[Quantity]:
             continue
         low, high = bounds
         noun = match["noun"].lower() if match["noun"] else None
-        if noun is None and match["vague"] is None and match["lo1"] is None:
-            continue  # a bare number ("Resolution 2254", "the M5") counts nothing we know
+        if noun is None and match["lo1"] is None:
+            # A bare number ("Resolution 2254", "the M5") or "several" counts nothing we know;
+            # "between 400 and 800" may follow the noun it counts.
+            continue
         qualifier = _QUALIFIERS.get(match["qual"].lower()) if match["qual"] else None
         measure = _measure(text, match)
         found.append(

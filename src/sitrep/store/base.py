@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
-from sitrep.records import Article, Feed, Fingerprint, StoredArticle
+from sitrep.records import Article, EventMention, Feed, Fingerprint, StoredArticle
 
 __all__ = ["IngestIssue", "NewArticle", "SearchHit", "Store"]
 
@@ -85,5 +85,21 @@ class Store(Protocol):
     ) -> None: ...
     def clear_issue(self, source: str) -> None: ...
     def list_issues(self) -> list[IngestIssue]: ...
+
+    # -- event coding
+    def articles_to_code(self, coder_version: str, *, recode: bool, limit: int) -> list[int]: ...
+    def save_coding(
+        self,
+        article_id: int,
+        coder_version: str,
+        mentions: Sequence[EventMention],
+        *,
+        status: str,
+        reason: str | None,
+        now: datetime,
+    ) -> None: ...
+    def mentions_of(self, article_id: int) -> list[dict[str, Any]]: ...
+    def iter_mentions(self, batch: int = 1000) -> Iterator[dict[str, Any]]: ...
+    def coding_counts(self) -> dict[str, int]: ...
 
     def close(self) -> None: ...

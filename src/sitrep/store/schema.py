@@ -111,3 +111,42 @@ ingest_issues = Table(
     Column("first_seen", DateTime(timezone=True), nullable=False),
     Column("last_seen", DateTime(timezone=True), nullable=False),
 )
+
+
+# Which articles were coded, by which coder version (model, knowledge base, rules).
+article_coding = Table(
+    "article_coding",
+    metadata,
+    Column("article_id", Integer, ForeignKey("articles.id"), primary_key=True),
+    Column("coder_version", String(64), nullable=False),
+    Column("status", String(16), nullable=False),  # coded | skipped
+    Column("reason", Text),
+    Column("mentions", Integer, nullable=False),
+    Column("coded_at", DateTime(timezone=True), nullable=False),
+)
+
+# One row per event mention; the full record is kept as JSON, key fields as columns.
+event_mentions = Table(
+    "event_mentions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("article_id", Integer, ForeignKey("articles.id"), nullable=False),
+    Column("ordinal", Integer, nullable=False),
+    Column("event_type", Text, nullable=False),
+    Column("sub_event_type", Text, nullable=False),
+    Column("actor1_id", Text),
+    Column("actor2_id", Text),
+    Column("event_date", String(10)),
+    Column("date_precision", String(8), nullable=False),
+    Column("location_text", Text),
+    Column("modality", String(16), nullable=False),
+    Column("confidence", Float, nullable=False),
+    Column("evidence_start", Integer, nullable=False),
+    Column("evidence_end", Integer, nullable=False),
+    Column("record", JSON, nullable=False),
+    Column("coder_version", String(64), nullable=False),
+    UniqueConstraint("article_id", "ordinal", name="uq_event_mentions_article_ordinal"),
+)
+Index("ix_event_mentions_article", event_mentions.c.article_id)
+Index("ix_event_mentions_type", event_mentions.c.sub_event_type)
+Index("ix_event_mentions_date", event_mentions.c.event_date)

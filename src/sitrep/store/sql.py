@@ -30,6 +30,7 @@ from sitrep.isodates import parse_iso
 from sitrep.records import Article, Feed, StoredArticle
 from sitrep.store import search as fulltext
 from sitrep.store.base import IngestIssue, NewArticle, SearchHit
+from sitrep.store.coding import CodingQueries
 from sitrep.store.schema import (
     article_bands,
     article_signatures,
@@ -49,7 +50,7 @@ def open_store(url: str) -> SqlStore:
     return SqlStore(url)
 
 
-class SqlStore:
+class SqlStore(CodingQueries):
     def __init__(self, url: str) -> None:
         self.url = url
         self.engine = _create_engine(url)

@@ -1,0 +1,78 @@
+"""The event coder as the service uses it: built once per process, versioned for provenance."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from spacy.language import Language
+from spacy.tokens import Span
+
+from sitrep.events.classify import Classification, classify_spans
+from sitrep.events.coder import Coder
+from sitrep.geo.gazetteer import default_gazetteer, gazetteer_path
+from sitrep.nlp.actors import ActorKB, actor_kb
+from sitrep.nlp.pipeline import build_pipeline
+from sitrep.records import ActorRef, Article, EventMention
+from sitrep.settings import Settings
+
+__all__ = ["CODER_RULES_VERSION", "CodingReport", "EventCoder", "load_coder"]
+
+# Bump when the coder's own rules change, so that `sitrep process --recode` recodes.
+CODER_RULES_VERSION = "1"
+
+
+@dataclass
+class CodingReport:
+    coded: int = 0
+    events: int = 0
+    skipped: Counter[str] = field(default_factory=Counter)
+
+    def add(self, article_id: int, mentions: int, reason: str | None) -> None:
+        if reason is None:
+            self.coded += 1
+            self.events += mentions
+        else:
+            self.skipped[reason] += 1
+
+
+class EventCoder:
+    def __init__(self, nlp: Language, kb: ActorKB) -> None:
+        self.nlp = nlp
+        self.kb = kb
+        self._coder = Coder(nlp, self._classify, self._lookup)
+        model = f"{nlp.meta.get('name', '?')}-{nlp.meta.get('version', '?')}"
+        digest = hashlib.sha256(f"{model}|{kb.version}|{CODER_RULES_VERSION}".encode())
+        self.version = f"{model}+kb.{kb.version[:8]}+rules.{CODER_RULES_VERSION}"
+        self.version_digest = digest.hexdigest()[:12]
+
+    def code(self, article: Article) -> list[EventMention]:
+        return self._coder.code(article)
+
+    def classify_texts(self, texts: Sequence[str]) -> list[Classification | None]:
+        sentences = [doc[:] for doc in self.nlp.pipe(texts)]
+        return self._classify(sentences)
+
+    def _classify(self, sentences: Sequence[Span]) -> list[Classification | None]:
+        return classify_spans(sentences)
+
+    def _lookup(self, actor_id: str) -> ActorRef:
+        actor = self.kb.get(actor_id)
+        return ActorRef(text=actor.name, actor_id=actor.id, name=actor.name, kind=actor.kind,
+                        sponsors=tuple(a.id for a in self.kb.sponsors_of(actor.id)))  # fmt: skip
+
+
+def load_coder(settings: Settings) -> EventCoder:
+    """The coder for these settings, built on first use and kept for the process."""
+    files = tuple(p.strip() for p in settings.actor_files.split(",") if p.strip())
+    default_gazetteer(settings)  # builds the index on first use
+    return _coder(files, str(gazetteer_path(settings)))
+
+
+@lru_cache(maxsize=2)
+def _coder(actor_files: tuple[str, ...], gazetteer: str) -> EventCoder:
+    kb = actor_kb(actor_files)
+    return EventCoder(build_pipeline(actor_files, gazetteer), kb)

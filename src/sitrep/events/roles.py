@@ -1,0 +1,139 @@
+"""Who did it and to whom: actor roles from the dependency parse around the trigger.
+
+The agent of the trigger (its subject, or the object of "by" in the passive) is actor 1;
+what it acts on (its direct object, a passive subject, the object of "from", "against",
+"on" or "for") is actor 2; actors joined to actor 1 ("X and its allies", "X, backed by
+Y") are associated. When the parse says nothing, the nearest actor before the trigger is
+actor 1 and the nearest after it actor 2.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from spacy.tokens import Span, Token
+
+__all__ = ["Roles", "assign_roles", "trigger_token"]
+
+_AGENT_DEPS = {"nsubj", "agent", "csubj"}
+_PATIENT_DEPS = {"dobj", "nsubjpass", "attr", "iobj"}
+_PATIENT_PREPS = {"from", "against", "on", "for", "at", "upon", "over"}
+_MAX_CLIMB = 6  # dependency steps from an actor up to the trigger
+
+
+@dataclass(frozen=True)
+class Roles:
+    actor1: Span | None
+    actor2: Span | None
+    associated: tuple[Span, ...]
+
+
+def trigger_token(sentence: Span, trigger: str | None) -> Token:
+    """The token of the classifier's trigger phrase in the sentence, else the root."""
+    if trigger:
+        words = trigger.lower().split()
+        for token in sentence:
+            if token.lower_ == words[0] or token.lemma_.lower() == words[0]:
+                return token
+        for token in sentence:
+            if words[-1] in (token.lower_, token.lemma_.lower()):
+                return token
+    return sentence.root
+
+
+def assign_roles(sentence: Span, trigger: Token, actors: Sequence[Span]) -> Roles:
+    """Actor 1, actor 2 and associated actors among the actor spans of one sentence."""
+    if not actors:
+        return Roles(None, None, ())
+    covered = {i: span.start for span in actors for i in range(span.start, span.end)}
+    labelled = [(span, _relation(span, trigger, covered)) for span in actors]
+    agents = [s for s, role in labelled if role == "agent"]
+    patients = [s for s, role in labelled if role == "patient"]
+    actor1 = agents[0] if agents else _nearest(actors, trigger, before=True, taken=patients)
+    actor2 = patients[0] if patients else _nearest(actors, trigger, before=False, taken=[actor1])
+    if actor2 is not None and actor1 is not None and actor2.start == actor1.start:
+        actor2 = None
+    chosen = {s.start for s in (actor1, actor2) if s is not None}
+    associated = tuple(
+        s
+        for s in actors
+        if s.start not in chosen and not _qualifies(s, covered) and _joined_to(s, actor1, actor2)
+    )
+    return Roles(actor1, actor2, associated)
+
+
+def _relation(span: Span, trigger: Token, covered: dict[int, int]) -> str | None:
+    """How an actor span hangs from the trigger: agent, patient, or None.
+
+    An actor that only qualifies another ("US" in "US Secretary of State Mike Pompeo")
+    has no role of its own: the climb stops when it enters another actor's span.
+    """
+    token = span.root
+    for _ in range(_MAX_CLIMB):
+        head = token.head
+        if head.i == token.i or covered.get(head.i, span.start) != span.start:
+            return None
+        if head.i == trigger.i or _same_predicate(head, trigger):
+            return _role_of(token)
+        if head.dep_ == "prep" and head.head.i == trigger.i:
+            return (
+                "agent"
+                if head.lower_ == "by"
+                else ("patient" if head.lower_ in _PATIENT_PREPS else None)
+            )
+        if token.dep_ == "pobj" and head.lower_ == "by" and head.head.i == trigger.i:
+            return "agent"
+        token = head
+    return None
+
+
+def _role_of(token: Token) -> str | None:
+    if token.dep_ in _AGENT_DEPS:
+        return "agent"
+    if token.dep_ in _PATIENT_DEPS:
+        return "patient"
+    if token.dep_ == "prep":
+        if token.lower_ == "by":
+            return "agent"
+        if token.lower_ in _PATIENT_PREPS:
+            return "patient"
+    return None
+
+
+def _same_predicate(head: Token, trigger: Token) -> bool:
+    """The trigger is a noun ("bombardment") or an xcomp of the verb the actor hangs from."""
+    return trigger.head.i == head.i and trigger.dep_ in ("xcomp", "dobj", "ccomp", "pobj")
+
+
+def _nearest(
+    actors: Sequence[Span], trigger: Token, *, before: bool, taken: Sequence[Span | None]
+) -> Span | None:
+    used = {s.start for s in taken if s is not None}
+    if before:
+        options = [s for s in actors if s.end <= trigger.i and s.start not in used]
+        return options[-1] if options else None
+    options = [s for s in actors if s.start > trigger.i and s.start not in used]
+    return options[0] if options else None
+
+
+def _qualifies(span: Span, covered: dict[int, int]) -> bool:
+    """The actor only qualifies the actor it hangs from ("US" in "US Secretary ...")."""
+    root = span.root
+    inside_other = covered.get(root.head.i, span.start) != span.start
+    return inside_other and root.dep_ in ("nmod", "compound", "amod", "poss")
+
+
+def _joined_to(span: Span, *anchors: Span | None) -> bool:
+    """Coordinated with, or attached by "with"/"of"/"backed by" to, one of the anchors."""
+    for anchor in anchors:
+        if anchor is None:
+            continue
+        token = span.root
+        for _ in range(_MAX_CLIMB):
+            if anchor.start <= token.i < anchor.end:
+                return True
+            if token.head.i == token.i:
+                break
+            token = token.head
+    return False

@@ -1,0 +1,196 @@
+"""The rule-based sub-event classifier on our own snippets and on must-pass cases."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+from spacy.language import Language
+
+from sitrep.events import classify as classify_module
+from sitrep.events import lexicon
+from sitrep.events.classify import (
+    MAX_CHARS,
+    Classification,
+    classify,
+    classify_many,
+    classify_spans,
+    load_english_model,
+)
+from sitrep.events.ontology import all_types, by_sub_event
+
+SNIPPETS = Path(__file__).resolve().parent.parent / "fixtures" / "events" / "snippets.jsonl"
+FLOOR = 0.85  # accuracy on our own snippets may not drop below this
+
+# Cases that must never regress: (text, sub-event type).
+MUST_PASS = [
+    ("Government forces recaptured the town from rebels.", "Government regains territory"),
+    ("Rebels seized the village from the army.", "Non-state actor overtakes territory"),
+    ("Warplanes struck a market.", "Air/drone strike"),
+    ("Artillery shells hit the outskirts.", "Shelling/artillery/missile attack"),
+    ("The village was recaptured by the Syrian army on Monday.", "Government regains territory"),
+    (
+        "The town fell to Islamic State fighters after a week-long siege.",
+        "Non-state actor overtakes territory",
+    ),
+    (
+        "Jihadists captured the airport from pro-government militias.",
+        "Non-state actor overtakes territory",
+    ),
+    (
+        "The army took control of the district after rebels pulled out without a fight.",
+        "Non-violent transfer of territory",
+    ),
+    ("Militants captured three soldiers near the border.", "Abduction/forced disappearance"),
+    ("Police captured two suspected smugglers near the border.", "Arrests"),
+    ("Army engineers defused a roadside bomb near Kirkuk.", "Disrupted weapons use"),
+    ("Air defences shot down a drone over the base.", "Disrupted weapons use"),
+    ("A roadside bomb killed three soldiers near Kirkuk.", "Remote explosive/landmine/IED"),
+    (
+        "Police fired stun grenades to disperse the crowd of protesters.",
+        "Protest with intervention",
+    ),
+    ("Houthi fighters detained a journalist in Sanaa.", "Abduction/forced disappearance"),
+    ("Police arrested ten protesters outside parliament.", "Protest with intervention"),
+    ("Gunmen killed a shepherd and his son near Hama.", "Attack"),
+    ("Gunmen killed two soldiers at a checkpoint near Hama.", "Armed clash"),
+    ("Villagers clashed with sticks and stones over grazing land.", "Mob violence"),
+    (
+        "The foreign ministry condemned the attack and blamed the rebels.",
+        "Official statement/accusation",
+    ),
+    (
+        "Russia provided air support to Syrian government forces.",
+        "Military support by a third party",
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def nlp() -> Language:
+    """The model, loaded once for this module (the classifier shares the same instance)."""
+    return load_english_model()
+
+
+@pytest.fixture(scope="module")
+def snippets() -> list[dict[str, Any]]:
+    return [json.loads(line) for line in SNIPPETS.read_text(encoding="utf-8").splitlines()]
+
+
+@pytest.fixture(scope="module")
+def results(nlp: Language, snippets: list[dict[str, Any]]) -> list[Classification]:
+    return classify_many([s["text"] for s in snippets])
+
+
+def test_the_model_is_loaded_once(nlp: Language) -> None:
+    assert load_english_model() is nlp
+
+
+def test_snippets_cover_every_sub_event_type_twice(snippets: list[dict[str, Any]]) -> None:
+    counts = Counter(s["sub_event_type"] for s in snippets)
+    assert {t.name for t in all_types()} == set(counts)
+    assert min(counts.values()) >= 2
+    assert len({s["id"] for s in snippets}) == len(snippets)
+
+
+def test_accuracy_on_our_snippets(
+    snippets: list[dict[str, Any]], results: list[Classification]
+) -> None:
+    wrong = [
+        (s["id"], s["sub_event_type"], r.sub_event_type)
+        for s, r in zip(snippets, results, strict=True)
+        if r.sub_event_type != s["sub_event_type"]
+    ]
+    accuracy = 1 - len(wrong) / len(snippets)
+    assert accuracy >= FLOOR, wrong
+
+
+@pytest.mark.parametrize(("text", "expected"), MUST_PASS)
+def test_must_pass(nlp: Language, text: str, expected: str) -> None:
+    assert classify(text).sub_event_type == expected
+
+
+def test_a_classification_names_its_event_type_trigger_and_plover(nlp: Language) -> None:
+    result = classify("A suicide bomber blew himself up at a checkpoint in Hasakah.")
+    assert result.event_type == "Explosions/Remote violence"
+    assert result.sub_event_type == "Suicide bomb"
+    assert result.trigger is not None and result.trigger.lower().startswith("suicide bomber")
+    assert result.plover == "ASSAULT/suicide-attack"
+    assert 0.0 < result.confidence <= 1.0
+    assert result.to_json() == {
+        "event_type": result.event_type,
+        "sub_event_type": result.sub_event_type,
+        "confidence": result.confidence,
+        "trigger": result.trigger,
+    }
+
+
+def test_event_type_always_matches_the_ontology(results: list[Classification]) -> None:
+    for result in results:
+        if result.sub_event_type is not None:
+            assert by_sub_event(result.sub_event_type).event_type == result.event_type
+            assert 0.0 < result.confidence <= 1.0
+
+
+def test_nothing_to_code(nlp: Language) -> None:
+    texts = [
+        "",
+        "   ",
+        "The weather in Aleppo was mild on Sunday.",
+        "Photo by AFP via Getty Images",
+    ]
+    for result in classify_many(texts):
+        assert result == Classification(None, None, 0.0, None)
+        assert result.plover is None
+
+
+def test_classify_many_returns_one_result_per_text_in_order(nlp: Language) -> None:
+    texts = [
+        "Warplanes struck a market.",
+        "",
+        "Rebels seized the village from the army.",
+        "Hundreds rallied peacefully in Sweida.",
+    ]
+    got = [r.sub_event_type for r in classify_many(iter(texts), batch_size=2)]
+    assert got == [
+        "Air/drone strike",
+        None,
+        "Non-state actor overtakes territory",
+        "Peaceful protest",
+    ]
+    assert got == [classify(t).sub_event_type for t in texts]
+
+
+def test_enormous_and_odd_input_is_cut_not_crashed(nlp: Language) -> None:
+    long_text = "Artillery shells hit the outskirts. " + "The market reopened. " * 2_000
+    assert len(long_text) > MAX_CHARS
+    assert classify(long_text).sub_event_type == "Shelling/artillery/missile attack"
+    for odd in [
+        "| a | b |\n|---|---|\n| 1 | 2 |",
+        "قصف مدفعي على البلدة",
+        "- - - ; ; ;",
+        "x" * 500,
+    ]:
+        assert isinstance(classify(odd), Classification)
+
+
+def test_classify_spans_gives_none_for_sentences_without_events(nlp: Language) -> None:
+    doc = nlp("The weather was mild. Warplanes struck a market in Ariha on Monday.")
+    quiet, loud = classify_spans(list(doc.sents))
+    assert quiet is None
+    assert loud is not None and loud.sub_event_type == "Air/drone strike"
+
+
+def test_the_lexicon_only_names_known_types_and_rules() -> None:
+    lexicon.trigger_index()  # raises on a sub-event type the ontology does not know
+    assert lexicon.rule_names() == set(classify_module._RULES)
+    assert lexicon.cue_index()
+
+
+def test_public_api() -> None:
+    for module in (classify_module, lexicon):
+        for name in module.__all__:
+            assert hasattr(module, name), (module.__name__, name)

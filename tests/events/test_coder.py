@@ -1,0 +1,109 @@
+"""Golden tests: our own articles and the events they must (and must not) yield."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from sitrep.records import EventMention
+from sitrep.service import Service
+from sitrep.settings import Settings
+
+GOLDEN = Path(__file__).parent.parent / "fixtures" / "golden"
+
+
+@pytest.fixture(scope="module")
+def coder_service(
+    small_gazetteer: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Service]:
+    data = tmp_path_factory.mktemp("coder")
+    settings = Settings.load(env={}, data_dir=str(data), gazetteer_path=str(small_gazetteer))
+    with Service(settings) as service:
+        yield service
+
+
+@pytest.fixture(scope="module")
+def seed_like(coder_service: Service) -> list[EventMention]:
+    _, events = coder_service.analyze(str(GOLDEN / "idlib-iran-analysis.txt"))
+    return events
+
+
+def _find(events: list[EventMention], sub_event: str) -> EventMention:
+    found = [e for e in events if e.sub_event_type == sub_event]
+    assert found, f"no {sub_event} among {[e.sub_event_type for e in events]}"
+    return found[0]
+
+
+def test_capture_of_maaret_al_numan(seed_like: list[EventMention]) -> None:
+    event = _find(seed_like, "Government regains territory")
+    assert event.event_type == "Battles"
+    assert event.date == date(2020, 1, 28) and event.date_precision == "day"
+    assert event.actor1 is not None and event.actor1.actor_id == "syrian_government_forces"
+    assert event.actor2 is not None and "rebel" in event.actor2.text
+    assert event.location is not None and event.location.text == "Maaret al-Numan"
+    assert event.location.relative == "south of the city of Idlib"
+    assert "recaptured Maaret al-Numan" in event.evidence.text
+    assert event.evidence.segment == "paragraph"
+
+
+def test_bombardment_of_al_nayrab_from_the_caption(seed_like: list[EventMention]) -> None:
+    event = next(e for e in seed_like if e.evidence.segment == "caption")
+    assert event.event_type == "Explosions/Remote violence"
+    assert event.date == date(2020, 2, 3)
+    assert event.actor1 is not None and event.actor1.actor_id == "syrian_government_forces"
+    assert event.location is not None and event.location.text == "al-Nayrab"
+    assert event.location.relative == "about 14 kilometres southeast of the city of Idlib"
+    assert "Photo by" not in event.evidence.text
+
+
+def test_deployment_reported_via_media_citing_turkish_intelligence(
+    seed_like: list[EventMention],
+) -> None:
+    event = _find(seed_like, "Troop deployment/reinforcement")
+    assert (event.date, event.date_precision) == (date(2020, 1, 1), "month")
+    assert event.attribution == "media reports, citing Turkish intelligence"
+    assert event.modality == "reported"
+    assert event.actor1 is not None and "iran" in event.actor1.sponsors
+
+
+def test_pompeo_statement(seed_like: list[EventMention]) -> None:
+    event = _find(seed_like, "Official statement/accusation")
+    assert event.date == date(2020, 1, 27)
+    assert event.actor1 is not None and event.actor1.actor_id == "mike_pompeo"
+    targets = {a.actor_id for a in (event.actor2, *event.associated) if a is not None}
+    assert {"russia", "iran", "hezbollah", "syrian_government"} <= targets
+
+
+def test_nothing_from_furniture(seed_like: list[EventMention], coder_service: Service) -> None:
+    text = " ".join(e.evidence.text for e in seed_like)
+    for furniture in ("per year", "Join thousands", "Photo by", "Read in", "Skip to"):
+        assert furniture not in text
+    for event in seed_like:
+        assert 0.0 <= event.confidence <= 1.0
+
+
+def test_evidence_offsets_point_into_the_coding_text(coder_service: Service) -> None:
+    article, events = coder_service.analyze(str(GOLDEN / "idlib-iran-analysis.txt"))
+    for event in events:
+        start, end = event.evidence.start, event.evidence.end
+        assert article.coding_text[start:end] == event.evidence.text
+        if event.location is not None:
+            assert article.coding_text[event.location.start : event.location.end] == (
+                event.location.text
+            )
+
+
+def test_non_english_and_empty_articles_are_not_coded(
+    coder_service: Service, tmp_path: Path
+) -> None:
+    french = tmp_path / "fr.txt"
+    french.write_text(
+        "Saraqeb reprise\n\nLes forces gouvernementales syriennes ont repris la ville de "
+        "Saraqeb lundi, selon une organisation de surveillance basée à Londres.\n"
+    )
+    article, events = coder_service.analyze(str(french))
+    assert article.language == "fr"
+    assert events == []
