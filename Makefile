@@ -46,6 +46,8 @@ docs: setup
 
 bench: setup
 	$(BIN)/python bench/extract.py ../shared/data/article-extraction-benchmark
+	$(BIN)/python bench/events.py ../shared/data/case2021-task2-event-classification
+	$(BIN)/python bench/coding_speed.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -8,16 +8,19 @@ not have (DIPLO, ATTRIB, ORG_CRIME, NATURAL_DISASTER, MAN_MADE_DISASTER).
 
 The snippets have no licence. They are used here for evaluation only: never copied into
 the repository, never used as training data, never mined for lexicon entries. The
-classifier's rules come from ACLED's and PLOVER's category definitions.
+classifier's rules come from ACLED's and PLOVER's category definitions. Its rules were
+refined after reading the errors this script reports on this (even-id) half, so the
+figure here is optimistic; the odd-id half, kept elsewhere, is the untouched test.
 
 Printed: accuracy and weighted F1 over the snippets whose label is one of ACLED's 25
 sub-event types (the shared task's subtask 1 setting, where the best published system
 scored 83.9 weighted F1: Haneczok et al., CASE 2021), a per-class table (support,
 precision, recall, F1), the 15 most frequent confusions, what the classifier made of the
 unseen types (ideally: no ACLED event), and snippets per second next to spaCy's own
-parse of the same texts. sitrep's own sub-event types are scored through their ACLED
-fallback (see sitrep.events.ontology); with no fallback they count as "no event".
-``--errors`` lists misclassified ids with gold label, prediction and trigger (no text).
+parse of the same texts (best of three runs each). sitrep's own sub-event types are
+scored through their ACLED fallback (see sitrep.events.ontology); with no fallback they
+count as "no event". ``--errors`` lists misclassified ids with gold label, prediction
+and trigger (not the text).
 """
 
 from __future__ import annotations
@@ -112,18 +115,27 @@ def weighted_f1(table: dict[str, tuple[int, float, float, float]]) -> float:
     return sum(support * f1 for support, _, _, f1 in table.values()) / total
 
 
+ROUNDS = 3  # timings take the best of this many runs: the machine may be busy
+
+
 def timed_classify(texts: list[str]) -> tuple[list[Classification], float]:
-    start = time.perf_counter()
-    results = classify_many(texts)
-    return results, time.perf_counter() - start
+    best = float("inf")
+    for _ in range(ROUNDS):
+        start = time.perf_counter()
+        results = classify_many(texts)
+        best = min(best, time.perf_counter() - start)
+    return results, best
 
 
 def timed_spacy(texts: list[str]) -> float:
     nlp = load_english_model()
-    start = time.perf_counter()
-    for _ in nlp.pipe(texts, batch_size=64):
-        pass
-    return time.perf_counter() - start
+    best = float("inf")
+    for _ in range(ROUNDS):
+        start = time.perf_counter()
+        for _ in nlp.pipe(texts, batch_size=64):
+            pass
+        best = min(best, time.perf_counter() - start)
+    return best
 
 
 def report_seen(

@@ -62,8 +62,10 @@ def test_bombardment_of_al_nayrab_from_the_caption(seed_like: list[EventMention]
 def test_deployment_reported_via_media_citing_turkish_intelligence(
     seed_like: list[EventMention],
 ) -> None:
-    event = _find(seed_like, "Troop deployment/reinforcement")
+    [event] = [e for e in seed_like if e.attribution.startswith("media reports")]
+    assert event.sub_event_type == "Troop deployment/reinforcement"
     assert (event.date, event.date_precision) == (date(2020, 1, 1), "month")
+    assert event.location is not None and event.location.text == "Idlib"
     assert event.attribution == "media reports, citing Turkish intelligence"
     assert event.modality == "reported"
     assert event.actor1 is not None and "iran" in event.actor1.sponsors
@@ -107,3 +109,20 @@ def test_non_english_and_empty_articles_are_not_coded(
     article, events = coder_service.analyze(str(french))
     assert article.language == "fr"
     assert events == []
+
+
+def test_fatemiyoun_presence_reported_by_the_telegraph(seed_like: list[EventMention]) -> None:
+    [event] = [e for e in seed_like if e.actor1 is not None and e.actor1.actor_id == "fatemiyoun"]
+    assert event.sub_event_type == "Troop deployment/reinforcement"
+    assert event.date == date(2020, 1, 26)
+    assert "iran" in event.actor1.sponsors if event.actor1 else False
+    assert [(m.measure, m.low, m.high) for m in event.magnitudes] == [("troops", 400, 800)]
+    assert "Daily Telegraph" in event.attribution
+    assert event.modality == "reported"
+    assert event.location is not None and event.location.text == "Idlib"
+
+
+def test_russian_air_support(seed_like: list[EventMention]) -> None:
+    event = _find(seed_like, "Military support by a third party")
+    assert event.actor1 is not None and event.actor1.actor_id == "russia"
+    assert event.actor2 is not None and "Syrian forces" in event.actor2.text

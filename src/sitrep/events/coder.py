@@ -14,9 +14,10 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from sitrep.events.classify import Classification
+from sitrep.events.ontology import SITREP_EVENT_TYPE
 from sitrep.events.roles import assign_roles, trigger_token
 from sitrep.nlp.attribution import Attribution, attribute
 from sitrep.nlp.locations import relative_after
@@ -66,10 +67,17 @@ class _Segment:
 class Coder:
     """Codes articles with one spaCy pipeline, one classifier and one actor lookup."""
 
-    def __init__(self, nlp: Language, classify: Classifier, lookup_actor: ActorLookup) -> None:
+    def __init__(
+        self,
+        nlp: Language,
+        classify: Classifier,
+        lookup_actor: ActorLookup,
+        lookup_actor_by_name: Callable[[str], ActorRef | None] = lambda _name: None,
+    ) -> None:
         self.nlp = nlp
         self.classify = classify
         self.lookup_actor = lookup_actor
+        self.lookup_actor_by_name = lookup_actor_by_name
 
     def code(self, article: Article) -> list[EventMention]:
         anchor = _anchor(article.published)
@@ -91,6 +99,7 @@ class Coder:
         for sentence, verdict in zip(sentences, verdicts, strict=True):
             attribution = attribute(sentence, earlier)
             earlier.append(attribution)
+            verdict = verdict or _presence(sentence)
             if verdict is None:
                 continue
             mentions.append(self._mention(segment, sentence, verdict, attribution, times, anchor))
@@ -113,8 +122,13 @@ class Coder:
         roles = assign_roles(sentence, trigger, actors)
         if verdict.sub_event_type in _MOVER_IS_ACTOR and roles.actor1 is None:
             roles = replace(roles, actor1=roles.actor2, actor2=None)
+        # "Russian air support for the Syrian forces": the nationality is the supporter.
+        supporting = verdict.sub_event_type == SUPPORT
+        national = _national_modifier(trigger) if roles.actor1 is None or supporting else None
+        if supporting and national is not None:
+            roles = replace(roles, actor1=None, actor2=roles.actor2 or roles.actor1)
         when = _when(sentence, times)
-        location = _location(sentence, segment, actors)
+        location = _location(sentence, segment, actors, trigger)
         confidence = verdict.confidence * (0.9 if roles.actor1 is not None else 0.7)
         confidence *= 0.95 if location is not None else 0.85
         confidence *= _MODALITY_WEIGHT.get(attribution.modality, 0.8)
@@ -122,7 +136,7 @@ class Coder:
             event_type=verdict.event_type or "",
             sub_event_type=verdict.sub_event_type or "",
             plover=verdict.plover,
-            actor1=self._actor(roles.actor1),
+            actor1=self._actor(roles.actor1) or self._national(national),
             actor2=self._actor(roles.actor2),
             associated=tuple(a for s in roles.associated if (a := self._actor(s)) is not None),
             date=when.first if when else anchor,
@@ -143,12 +157,43 @@ class Coder:
             confidence=round(min(1.0, max(0.0, confidence)), 3),
         )
 
+    def _national(self, demonym: Span | None) -> ActorRef | None:
+        """The state behind "Russian air support": the demonym's country, if the KB has it."""
+        if demonym is None:
+            return None
+        country = _COUNTRY_OF_DEMONYM.get(demonym.text.lower())
+        found = self.lookup_actor_by_name(country) if country else None
+        return replace(found, text=demonym.text) if found else ActorRef(text=demonym.text)
+
     def _actor(self, span: Span | None) -> ActorRef | None:
         if span is None:
             return None
         if span.kb_id_:
             return replace(self.lookup_actor(span.kb_id_), text=span.text)
         return ActorRef(text=span.text)
+
+
+_ARMED_KINDS = {"militia", "rebel_group", "state_forces"}
+PRESENCE = "Troop deployment/reinforcement"
+SUPPORT = "Military support by a third party"
+
+
+def _presence(sentence: Span) -> Classification | None:
+    """A count of an armed group's fighters in a place ("400 to 800 X fighters were in Y").
+
+    No trigger verb says "deployed", but the sentence reports a force on the ground: coded
+    as a deployment with a modest confidence.
+    """
+    counts = [q for q in find_quantities(sentence.text) if q.measure == "troops"]
+    armed = [
+        s
+        for s in sentence.doc.spans.get("actors", [])
+        if _within(s, sentence) and s.label_ in _ARMED_KINDS
+    ]
+    places = [s for s in sentence.doc.spans.get("places", []) if _within(s, sentence)]
+    if counts and armed and places:
+        return Classification(SITREP_EVENT_TYPE, PRESENCE, 0.55, None)
+    return None
 
 
 def _anchor(published: date | datetime | None) -> date | None:
@@ -183,7 +228,9 @@ def _actor_spans(sentence: Span) -> list[Span]:
     return sorted([*known, *unknown], key=lambda s: s.start)
 
 
-def _location(sentence: Span, segment: _Segment, actors: list[Span]) -> LocationRef | None:
+def _location(
+    sentence: Span, segment: _Segment, actors: list[Span], trigger: Token
+) -> LocationRef | None:
     doc = sentence.doc
     places = [s for s in doc.spans.get("places", []) if _within(s, sentence)]
     places += [
@@ -194,7 +241,9 @@ def _location(sentence: Span, segment: _Segment, actors: list[Span]) -> Location
     places = [p for p in places if not any(_overlaps(p, a) for a in actors) and not _modifier(p)]
     if not places:
         return None
-    place = min(places, key=lambda p: p.start)
+    # Where the event happened hangs from the trigger ("deployed to the Idlib front"); a
+    # place that describes an actor ("groups in Syria") is only a fallback.
+    place = min(places, key=lambda p: (not _attached_to(p, trigger), p.start))
     candidates = place._.place_candidates if Span.has_extension("place_candidates") else None
     return LocationRef(
         text=place.text,
@@ -209,6 +258,57 @@ _TITLES = frozenset(
     "secretary minister president envoy spokesman spokeswoman ambassador official officials "
     "leader commander general delegation embassy government ministry".split()
 )
+
+
+# Demonyms of the states that most often act from outside in these wars.
+_COUNTRY_OF_DEMONYM = {
+    "russian": "Russia",
+    "iranian": "Iran",
+    "turkish": "Turkey",
+    "american": "United States",
+    "us": "United States",
+    "u.s.": "United States",
+    "israeli": "Israel",
+    "syrian": "Syria",
+    "iraqi": "Iraq",
+    "british": "United Kingdom",
+    "french": "France",
+    "saudi": "Saudi Arabia",
+    "emirati": "United Arab Emirates",
+    "qatari": "Qatar",
+    "jordanian": "Jordan",
+    "lebanese": "Lebanon",
+    "chinese": "China",
+}
+
+
+def _national_modifier(trigger: Token) -> Span | None:
+    """ "Russian" in "Russian air support": a nationality qualifying the trigger noun."""
+    for token in (trigger, *trigger.children, trigger.head):
+        for child in token.children:
+            if child.dep_ in ("amod", "compound", "nmod") and child.ent_type_ in ("NORP", "GPE"):
+                return child.doc[child.i : child.i + 1]
+    return None
+
+
+_PLACE_PREPS = {"in", "at", "on", "near", "to", "into", "around", "outside", "across", "over"}
+
+
+def _attached_to(place: Span, trigger: Token) -> bool:
+    """The place is the object of a locative preposition of the trigger (or its object)."""
+    token = place.root
+    for _ in range(4):
+        head = token.head
+        if head.i == token.i:
+            return False
+        if (
+            head.dep_ == "prep"
+            and head.lower_ in _PLACE_PREPS
+            and head.head.i in (trigger.i, *(c.i for c in trigger.children if c.dep_ == "dobj"))
+        ):
+            return True
+        token = head
+    return False
 
 
 def _modifier(place: Span) -> bool:

@@ -43,7 +43,7 @@ class EventCoder:
     def __init__(self, nlp: Language, kb: ActorKB) -> None:
         self.nlp = nlp
         self.kb = kb
-        self._coder = Coder(nlp, self._classify, self._lookup)
+        self._coder = Coder(nlp, self._classify, self._lookup, self._lookup_name)
         model = f"{nlp.meta.get('name', '?')}-{nlp.meta.get('version', '?')}"
         digest = hashlib.sha256(f"{model}|{kb.version}|{CODER_RULES_VERSION}".encode())
         self.version = f"{model}+kb.{kb.version[:8]}+rules.{CODER_RULES_VERSION}"
@@ -58,6 +58,10 @@ class EventCoder:
 
     def _classify(self, sentences: Sequence[Span]) -> list[Classification | None]:
         return classify_spans(sentences)
+
+    def _lookup_name(self, name: str) -> ActorRef | None:
+        actor = self.kb.find(name)
+        return self._lookup(actor.id) if actor else None
 
     def _lookup(self, actor_id: str) -> ActorRef:
         actor = self.kb.get(actor_id)

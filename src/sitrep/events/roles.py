@@ -20,6 +20,7 @@ _AGENT_DEPS = {"nsubj", "agent", "csubj"}
 _PATIENT_DEPS = {"dobj", "nsubjpass", "attr", "iobj"}
 _PATIENT_PREPS = {"from", "against", "on", "for", "at", "upon", "over"}
 _MAX_CLIMB = 6  # dependency steps from an actor up to the trigger
+_FUNCTION_WORDS = frozenset("had has have been be was were is are a an the to of".split())
 
 
 @dataclass(frozen=True)
@@ -32,7 +33,10 @@ class Roles:
 def trigger_token(sentence: Span, trigger: str | None) -> Token:
     """The token of the classifier's trigger phrase in the sentence, else the root."""
     if trigger:
-        words = trigger.lower().split()
+        # The trigger's content word: "had been deployed" is about "deployed".
+        words = [w for w in trigger.lower().split() if w not in _FUNCTION_WORDS] or [
+            trigger.lower()
+        ]
         for token in sentence:
             if token.lower_ == words[0] or token.lemma_.lower() == words[0]:
                 return token

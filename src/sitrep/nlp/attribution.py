@@ -133,9 +133,18 @@ def _citing(sentence: Span) -> Attribution | None:
     return None
 
 
+# "ran a report", "carried a story", "aired footage": an outlet reporting.
+_PUBLISHING = {"run", "carry", "air", "broadcast", "publish", "print"}
+_PUBLISHED = {"report", "story", "article", "investigation", "footage", "interview", "piece"}
+
+
 def _reporting_verb(sentence: Span) -> Attribution | None:
     for token in sentence:
         lemma = token.lemma_.lower()
+        if lemma in _PUBLISHING and any(
+            c.dep_ == "dobj" and c.lemma_.lower() in _PUBLISHED for c in token.children
+        ):
+            lemma = "publish"
         modality: Modality | None = (
             "reported"
             if lemma in _REPORTED
@@ -148,11 +157,19 @@ def _reporting_verb(sentence: Span) -> Attribution | None:
         if modality is None or token.pos_ not in ("VERB", "AUX"):
             continue
         subjects = [c for c in token.children if c.dep_ in ("nsubj", "nsubjpass")]
-        if subjects and subjects[0].dep_ == "nsubj":
-            return _from_phrase(subjects[0], token.text, modality)
+        active = [s for s in subjects if s.dep_ == "nsubj"]
+        if len(active) > 1:  # an apposition parsed as two subjects: "The paper The Times"
+            return _from_tokens(active[0].left_edge, active[-1].right_edge, token.text, modality)
+        if active:
+            return _from_phrase(active[0], token.text, modality)
         if lemma in ("report", "say") and subjects:  # "it was reported that ..."
             return Attribution("unnamed reports", "reported", token.text)
     return None
+
+
+def _from_tokens(first: Token, last: Token, cue: str, modality: Modality) -> Attribution:
+    start, end = first.idx, last.idx + len(last.text)
+    return Attribution(first.doc.text[start:end], modality, cue, None, start, end)
 
 
 def _from_phrase(head: Token, cue: str, modality: Modality) -> Attribution:
