@@ -123,8 +123,7 @@ def extract(
     format: Annotated[str, typer.Option("--format", "-f", help="json or text.")] = "json",
 ) -> None:
     """Print what the extractor makes of one input, without storing it."""
-    if format not in ("json", "text"):
-        raise typer.BadParameter("use json or text", param_hint="--format")
+    _check_format(format)
     with _service() as service:
         article = service.extract_preview(target)
     if format == "json":
@@ -152,8 +151,7 @@ def analyze(
     format: Annotated[str, typer.Option("--format", "-f", help="json or text.")] = "json",
 ) -> None:
     """Extract one input and code its events, without storing anything."""
-    if format not in ("json", "text"):
-        raise typer.BadParameter("use json or text", param_hint="--format")
+    _check_format(format)
     with _service() as service:
         article, events = service.analyze(target)
     if format == "json":
@@ -495,6 +493,11 @@ def _serve(settings: Settings) -> None:
 
 
 # -- output helpers
+
+
+def _check_format(value: str) -> None:
+    if value not in ("json", "text"):
+        raise typer.BadParameter("use json or text", param_hint="--format")
 
 
 def _progress() -> Progress:

@@ -11,11 +11,11 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-__all__ = ["Measure", "Quantity", "find_quantities", "parse_number"]
+__all__ = ["NUMBER_WORDS", "Measure", "Quantity", "find_quantities", "parse_number"]
 
 Measure = Literal["fatalities", "injured", "displaced", "troops", "other"]
 
-_UNITS = {
+NUMBER_WORDS = {
     "one": 1,
     "two": 2,
     "three": 3,
@@ -76,7 +76,7 @@ _QUALIFIERS = {
     "close to": "max",
 }
 
-_WORD_NUMBER = "|".join(sorted(_UNITS, key=len, reverse=True))
+_WORD_NUMBER = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
 _NUMBER = (
     rf"(?:\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?|(?:{_WORD_NUMBER})(?:[- ](?:{_WORD_NUMBER}))?)"
     rf"(?: (?:{'|'.join(_SCALES)}))?"
@@ -161,10 +161,10 @@ def parse_number(text: str) -> int | None:
     if len(words) == 1 and re.fullmatch(r"\d+(\.\d+)?", words[0]):
         return round(float(words[0]) * scale)
     phrase = " ".join(words)
-    if phrase in _UNITS:
-        return _UNITS[phrase] * scale
-    if all(w in _UNITS for w in words):
-        return sum(_UNITS[w] for w in words) * scale
+    if phrase in NUMBER_WORDS:
+        return NUMBER_WORDS[phrase] * scale
+    if all(w in NUMBER_WORDS for w in words):
+        return sum(NUMBER_WORDS[w] for w in words) * scale
     return None
 
 

@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from typing import Literal
 
 from sitrep.extract.dates import WrittenDate, written_dates
+from sitrep.nlp.quantities import NUMBER_WORDS
 
 __all__ = ["Precision", "TimeRef", "resolve_times"]
 
@@ -39,25 +40,15 @@ _MONTHS = [
     "december",
 ]
 _WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-_NUMBERS = {
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "a": 1,
-}
+_NUMBERS = {**NUMBER_WORDS, "a": 1}
 
 _SAME_DAY = re.compile(r"\b(today|this (morning|afternoon|evening)|tonight|earlier today)\b", re.I)
 _DAY_BEFORE = re.compile(r"\b(yesterday|last night|the previous day|the day before)\b", re.I)
 _TWO_DAYS = re.compile(r"\bthe day before yesterday\b", re.I)
 _DAYS_AGO = re.compile(
-    rf"\b(?P<n>\d+|{'|'.join(_NUMBERS)}) (?P<unit>days?|weeks?|months?) ago\b", re.I
+    rf"\b(?P<n>\d+|{'|'.join(sorted(_NUMBERS, key=len, reverse=True))}) "
+    r"(?P<unit>days?|weeks?|months?) ago\b",
+    re.I,
 )
 _WEEKDAY = re.compile(rf"\b(?P<last>last )?(?P<day>{'|'.join(_WEEKDAYS)})\b", re.I)
 _WEEK = re.compile(r"\b(?P<which>last|this|earlier this|the previous|the past) week\b", re.I)
