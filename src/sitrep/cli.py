@@ -220,6 +220,8 @@ def process(
         task = progress.add_task("coding", total=None)
         report = service.code_events(recode=recode, progress=lambda _id: progress.advance(task))
     out.print(f"coded: {report.coded} article(s), {report.events} event mention(s)")
+    if report.truncated:
+        out.print(f"cut: {report.truncated} article(s) too long: only their start was coded")
     skipped = sum(report.skipped.values())
     note = ", ".join(f"{n} {reason}" for reason, n in report.skipped.most_common())
     out.print(f"not coded: {skipped}" + (f" ({note})" if note else ""))

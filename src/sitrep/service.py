@@ -229,10 +229,12 @@ class Service:
             for article_id in ids:
                 stored = self.store.get_article(article_id)
                 mentions, reason = self._code(stored.article)
+                note = _truncation_note(stored.article) if reason is None else reason
                 status = "coded" if reason is None else "skipped"
-                self.store.save_coding(article_id, version, mentions, status=status,
-                                       reason=reason, now=_now())  # fmt: skip
-                report.add(article_id, len(mentions), reason)
+                self.store.save_coding(
+                    article_id, version, mentions, status=status, reason=note, now=_now()
+                )
+                report.add(article_id, len(mentions), reason, truncated=note is not None)
                 if progress is not None:
                     progress(article_id)
         return report
@@ -377,6 +379,16 @@ class Service:
             and path.name not in DEMO_HELD_BACK
             and (path.is_dir() or path.suffix in (".html", ".txt", ".jsonl", ".xml"))
         ]
+
+
+def _truncation_note(article: Article) -> str | None:
+    """Said of an article too long to code whole: only its start was coded."""
+    from sitrep.events.coder import MAX_CODED_CHARS
+
+    length = len(article.coding_text)
+    if length <= MAX_CODED_CHARS:
+        return None
+    return f"coded the first {MAX_CODED_CHARS:,} of {length:,} characters"
 
 
 def _source_key(document: Document, article: Article) -> str:

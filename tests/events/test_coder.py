@@ -126,3 +126,29 @@ def test_russian_air_support(seed_like: list[EventMention]) -> None:
     event = _find(seed_like, "Military support by a third party")
     assert event.actor1 is not None and event.actor1.actor_id == "russia"
     assert event.actor2 is not None and "Syrian forces" in event.actor2.text
+
+
+def test_process_codes_once_and_says_when_it_cut_an_article(
+    small_gazetteer: Path, tmp_path: Path
+) -> None:
+    paragraph = (
+        "Government forces shelled the village of Kafr Nabl on Monday, a monitoring group "
+        "said, and residents fled north toward the border with Turkey. "
+    )
+    long_text = "Shelling in southern Idlib\n\n" + "\n\n".join([paragraph * 3] * 250)
+    (tmp_path / "long.txt").write_text(long_text)
+    (tmp_path / "fr.txt").write_text(
+        "Bombardements\n\nLes forces gouvernementales ont bombardé Kafr Nabl lundi, selon une "
+        "organisation de surveillance, et les habitants ont fui vers la frontière turque.\n"
+    )
+    settings = Settings.load(
+        env={}, data_dir=str(tmp_path / "data"), gazetteer_path=str(small_gazetteer), min_words=10
+    )
+    with Service(settings) as service:
+        service.ingest([str(tmp_path)])
+        report = service.code_events()
+        assert (report.coded, report.truncated) == (1, 1)
+        assert report.events > 0
+        assert list(report.skipped) == ["language fr: only English is coded"]
+        assert service.code_events().coded == 0  # idempotent
+        assert service.code_events(recode=True).coded == 0  # same coder version

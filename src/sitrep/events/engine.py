@@ -29,12 +29,16 @@ CODER_RULES_VERSION = "1"
 class CodingReport:
     coded: int = 0
     events: int = 0
+    truncated: int = 0  # articles too long to code whole: only their start was coded
     skipped: Counter[str] = field(default_factory=Counter)
 
-    def add(self, article_id: int, mentions: int, reason: str | None) -> None:
+    def add(
+        self, article_id: int, mentions: int, reason: str | None, *, truncated: bool = False
+    ) -> None:
         if reason is None:
             self.coded += 1
             self.events += mentions
+            self.truncated += truncated
         else:
             self.skipped[reason] += 1
 
