@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -49,9 +48,7 @@ class EventCoder:
         self.kb = kb
         self._coder = Coder(nlp, self._classify, self._lookup, self._lookup_name)
         model = f"{nlp.meta.get('name', '?')}-{nlp.meta.get('version', '?')}"
-        digest = hashlib.sha256(f"{model}|{kb.version}|{CODER_RULES_VERSION}".encode())
         self.version = f"{model}+kb.{kb.version[:8]}+rules.{CODER_RULES_VERSION}"
-        self.version_digest = digest.hexdigest()[:12]
 
     def code(self, article: Article) -> list[EventMention]:
         return self._coder.code(article)
