@@ -209,6 +209,8 @@ class LocationRef:
     end: int
     relative: str | None = None  # "about 14 kilometres southeast of the city of Idlib"
     candidates: tuple[str, ...] = ()  # gazetteer ids, best first
+    # What the place is to the event: site | destination | origin | actor_base | context
+    role: str = "site"
 
 
 @dataclass(frozen=True)
@@ -239,7 +241,7 @@ class EventMention:
     actor2: ActorRef | None
     associated: tuple[ActorRef, ...]
     date: date | None
-    date_precision: str  # day | week | month | year
+    date_precision: str  # day | week | month | year | unknown (background, undated)
     date_text: str | None
     location: LocationRef | None
     magnitudes: tuple[Magnitude, ...]

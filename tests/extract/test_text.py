@@ -602,3 +602,16 @@ def test_very_long_lines_are_body_and_fast() -> None:
     article = extract_text(f"Shelling resumes in southern Idlib\n{long_line}\nSubscribe")
     assert time.perf_counter() - start < 5
     assert article.paragraphs == (long_line,)
+
+
+def test_a_date_line_is_the_publication_date_even_when_the_story_looks_ahead() -> None:
+    dump = (
+        "Truce agreed for Idlib\n\nMarch 6, 2020\n\n"
+        "The two presidents agreed on Thursday to a ceasefire in Idlib province after long "
+        "talks in Moscow, officials from both sides said late in the evening.\n\n"
+        "Under the deal, joint patrols along the M4 highway will begin on March 15, and a "
+        "security corridor will be set up on both sides of the road within a week.\n"
+    )
+    article = extract_text(dump)
+    assert article.published == date(2020, 3, 6)
+    assert article.published_inferred is True

@@ -42,6 +42,8 @@ def test_parse_number(text: str, value: int | None) -> None:
         ("Dozens of civilians were killed.", 24, 99, None, "fatalities"),
         ("Some 1.5 million people live in the camps.", 1_500_000, 1_500_000, "approx", "other"),
         ("Turkey sent 300-400 commandos to the front.", 300, 400, None, "troops"),
+        ("Police arrested at least 15 young men in Jasim.", 15, 15, "min", "detained"),
+        ("Security forces arrested 12 people, activists said.", 12, 12, None, "detained"),
     ],
 )
 def test_quantities(text: str, low: int, high: int, qualifier: str | None, measure: str) -> None:
@@ -66,3 +68,15 @@ def test_quantities(text: str, low: int, high: int, qualifier: str | None, measu
 )
 def test_numbers_that_count_nothing(text: str) -> None:
     assert find_quantities(text) == []
+
+
+def test_a_verb_before_a_bare_number_says_what_it_counts() -> None:
+    text = "The blast killed at least 32 people and wounded more than 100, officials said."
+    found = [(q.measure, q.low, q.qualifier) for q in find_quantities(text)]
+    assert found == [("fatalities", 32, "min"), ("injured", 100, "min")]
+
+
+def test_a_breakdown_is_marked_as_part_of_the_count_before() -> None:
+    text = "The bomb killed 40 people, including 11 children, and wounded 60."
+    found = [(q.measure, q.low, q.qualifier) for q in find_quantities(text)]
+    assert found == [("fatalities", 40, None), ("fatalities", 11, "part"), ("injured", 60, None)]

@@ -17,6 +17,9 @@ ANCHOR = date(2020, 2, 3)  # a Monday
         ("On Jan. 28, the army recaptured the town.", date(2020, 1, 28), "day"),
         ("The strike on February 3, 2020 killed eight.", date(2020, 2, 3), "day"),
         ("Fighting resumed on 27 December.", date(2019, 12, 27), "day"),
+        ("Joint patrols will begin on Feb. 15.", date(2020, 2, 15), "day"),
+        ("Joint patrols began on Feb. 15.", date(2019, 2, 15), "day"),
+        ("Talks will resume on Sept. 1.", date(2019, 9, 1), "day"),  # too far ahead
         ("Shelling continued today.", date(2020, 2, 3), "day"),
         ("Rescuers worked through the night after yesterday's raid.", date(2020, 2, 2), "day"),
         ("The convoy arrived on Saturday.", date(2020, 2, 1), "day"),

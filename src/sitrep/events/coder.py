@@ -10,13 +10,14 @@ date and magnitude; the attribution of the sentence says who says so.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from sitrep.events.classify import Classification
+from sitrep.events.framing import aspirational, attached, claimant, place_role
 from sitrep.events.ontology import SITREP_EVENT_TYPE
 from sitrep.events.roles import assign_roles, trigger_token
 from sitrep.nlp.attribution import Attribution, attribute
@@ -57,6 +58,16 @@ Classifier = Callable[[Sequence[Span]], list[Classification | None]]
 ActorLookup = Callable[[str], ActorRef]
 
 
+@dataclass
+class _Story:
+    """What coding an article has learnt so far, for the sentences that follow."""
+
+    anchor: date | None  # the article's date
+    mentions: list[EventMention] = field(default_factory=list)
+    attributions: list[Attribution] = field(default_factory=list)
+    last_time: TimeRef | None = None  # the latest time expression of earlier segments
+
+
 @dataclass(frozen=True)
 class _Segment:
     kind: str
@@ -80,30 +91,46 @@ class Coder:
         self.lookup_actor_by_name = lookup_actor_by_name
 
     def code(self, article: Article) -> list[EventMention]:
-        anchor = _anchor(article.published)
+        story = _Story(_anchor(article.published))
         segments = _segments(article)
         docs = list(self.nlp.pipe(s.text for s in segments))
-        mentions: list[EventMention] = []
-        earlier: list[Attribution] = []
         for segment, doc in zip(segments, docs, strict=True):
-            mentions += self._code_segment(segment, doc, anchor, earlier)
-        return mentions
+            self._code_segment(segment, doc, story)
+        return story.mentions
 
-    def _code_segment(
-        self, segment: _Segment, doc: Doc, anchor: date | None, earlier: list[Attribution]
-    ) -> list[EventMention]:
-        sentences = list(doc.sents)
-        times = resolve_times(segment.text, anchor) if anchor else []
+    def _code_segment(self, segment: _Segment, doc: Doc, story: _Story) -> None:
+        sentences = [s for s in doc.sents if not _table_row(segment.text, s.start_char)]
+        times = resolve_times(segment.text, story.anchor) if story.anchor else []
         verdicts = self.classify(sentences)
-        mentions = []
         for sentence, verdict in zip(sentences, verdicts, strict=True):
-            attribution = attribute(sentence, earlier)
-            earlier.append(attribution)
+            attribution = attribute(sentence, story.attributions)
+            story.attributions.append(attribution)
+            claimer = claimant(sentence)
+            if claimer is not None:
+                verdict = _claimed(verdict, story.mentions)
+            elif verdict is not None and aspirational(trigger_token(sentence, verdict.trigger)):
+                continue  # "a step to regain the M5": a goal, not a capture
             verdict = verdict or _presence(sentence)
             if verdict is None:
                 continue
-            mentions.append(self._mention(segment, sentence, verdict, attribution, times, anchor))
-        return mentions
+            mention = self._mention(segment, sentence, verdict, attribution, times, story)
+            if claimer is not None:
+                mention = self._claim(mention, sentence, claimer)
+            if _says_something(mention):
+                story.mentions.append(mention)
+        story.last_time = times[-1] if times else story.last_time
+
+    def _claim(self, mention: EventMention, sentence: Span, claimer: Token) -> EventMention:
+        """A claim of responsibility: the claimant is actor 1 of the event it claims."""
+        spans = [s for s in _actor_spans(sentence) if s.start <= claimer.i < s.end]
+        span = spans[0] if spans else sentence.doc[claimer.left_edge.i : claimer.i + 1]
+        return replace(
+            mention,
+            actor1=self._actor(span),
+            attribution=span.text,
+            attribution_cue="claimed responsibility",
+            modality="reported",
+        )
 
     def _mention(
         self,
@@ -112,12 +139,12 @@ class Coder:
         verdict: Classification,
         attribution: Attribution,
         times: list[TimeRef],
-        anchor: date | None,
+        story: _Story,
     ) -> EventMention:
         trigger = trigger_token(sentence, verdict.trigger)
         source_span = (attribution.start, attribution.end)
-        actors = _actor_spans(sentence)
-        if verdict.sub_event_type not in _SPEAKER_IS_ACTOR:
+        actors = self._actor_spans(sentence)
+        if verdict.sub_event_type not in _SPEAKER_IS_ACTOR and claimant(sentence) is None:
             actors = [a for a in actors if not _inside(a, source_span)]
         roles = assign_roles(sentence, trigger, actors)
         if verdict.sub_event_type in _MOVER_IS_ACTOR and roles.actor1 is None:
@@ -127,22 +154,32 @@ class Coder:
         national = _national_modifier(trigger) if roles.actor1 is None or supporting else None
         if supporting and national is not None:
             roles = replace(roles, actor1=None, actor2=roles.actor2 or roles.actor1)
-        when = _when(sentence, times)
         location = _location(sentence, segment, actors, trigger)
+        # "the blast", "the attack": an event the article already reported, told again.
+        told = (
+            _latest_violent(story.mentions)
+            if claimant(sentence) is not None
+            else _told_before(trigger, verdict, story.mentions)
+        )
+        date_, precision, date_text = _date(sentence, trigger, times, story, told)
         confidence = verdict.confidence * (0.9 if roles.actor1 is not None else 0.7)
         confidence *= 0.95 if location is not None else 0.85
         confidence *= _MODALITY_WEIGHT.get(attribution.modality, 0.8)
+        confidence *= 0.8 if precision == "unknown" else 1.0
         return EventMention(
             event_type=verdict.event_type or "",
             sub_event_type=verdict.sub_event_type or "",
             plover=verdict.plover,
             actor1=self._actor(roles.actor1) or self._national(national),
             actor2=self._actor(roles.actor2),
-            associated=tuple(a for s in roles.associated if (a := self._actor(s)) is not None),
-            date=when.first if when else anchor,
-            date_precision=when.precision if when else "week",
-            date_text=when.text if when else None,
-            location=location,
+            associated=_distinct(
+                [self._actor(s) for s in roles.associated],
+                taken=(self._actor(roles.actor1), self._actor(roles.actor2)),
+            ),
+            date=date_,
+            date_precision=precision,
+            date_text=date_text,
+            location=location or (told.location if told else None),
             magnitudes=_magnitudes(sentence),
             attribution=attribution.describe(),
             attribution_cue=attribution.cue,
@@ -156,6 +193,21 @@ class Coder:
             trigger=verdict.trigger,
             confidence=round(min(1.0, max(0.0, confidence)), 3),
         )
+
+    def _actor_spans(self, sentence: Span) -> list[Span]:
+        """Actor spans, plus capitals that stand for their state ("Ankara accused ...")."""
+        spans = _actor_spans(sentence)
+        for place in sentence.doc.spans.get("places", []):
+            country = _CAPITALS.get(place.text)
+            if country is None or not _within(place, sentence):
+                continue
+            if place.root.dep_ in ("nsubj", "nsubjpass", "agent") or place.root.head.lower_ == "by":
+                found = self.lookup_actor_by_name(country)
+                if found is not None and found.actor_id:
+                    span = Span(sentence.doc, place.start, place.end, label=found.kind or "")
+                    span.kb_id_ = found.actor_id
+                    spans.append(span)
+        return sorted(spans, key=lambda s: s.start)
 
     def _national(self, demonym: Span | None) -> ActorRef | None:
         """The state behind "Russian air support": the demonym's country, if the KB has it."""
@@ -176,6 +228,24 @@ class Coder:
 _ARMED_KINDS = {"militia", "rebel_group", "state_forces"}
 PRESENCE = "Troop deployment/reinforcement"
 SUPPORT = "Military support by a third party"
+
+
+_VIOLENT = {"Battles", "Explosions/Remote violence", "Violence against civilians"}
+
+
+def _latest_violent(mentions: list[EventMention]) -> EventMention | None:
+    return next((m for m in reversed(mentions) if m.event_type in _VIOLENT), None)
+
+
+def _claimed(verdict: Classification | None, before: list[EventMention]) -> Classification:
+    """What a claim of responsibility is about: the latest violent event already coded
+    ("claimed the bombing" after the bombing), else what the sentence itself names."""
+    claimed = _latest_violent(before)
+    if claimed is not None:
+        trigger = verdict.trigger if verdict else None
+        confidence = verdict.confidence if verdict else 0.6
+        return Classification(claimed.event_type, claimed.sub_event_type, confidence, trigger)
+    return verdict or Classification("Strategic developments", "Other", 0.4, None)
 
 
 def _presence(sentence: Span) -> Classification | None:
@@ -239,19 +309,30 @@ def _location(
         if e.label_ in _PLACE_ENTS and not any(_overlaps(e, p) for p in places)
     ]
     places = [p for p in places if not any(_overlaps(p, a) for a in actors) and not _modifier(p)]
+    relatives = {p.start: relative_after(segment.text, p.end_char) for p in places}
+    # "al-Nayrab, 14 km southeast of Idlib": Idlib only locates al-Nayrab.
+    places = [p for p in places if not _reference_point(p, places, relatives)]
     if not places:
         return None
     # Where the event happened hangs from the trigger ("deployed to the Idlib front"); a
     # place that describes an actor ("groups in Syria") is only a fallback.
-    place = min(places, key=lambda p: (not _attached_to(p, trigger), p.start))
+    roles = {p.start: place_role(p, trigger, actors) for p in places}
+    place = min(
+        places, key=lambda p: (_ROLE_RANK[roles[p.start]], not attached(p, trigger), p.start)
+    )
     candidates = place._.place_candidates if Span.has_extension("place_candidates") else None
     return LocationRef(
         text=place.text,
         start=segment.offset + place.start_char,
         end=segment.offset + place.end_char,
-        relative=relative_after(segment.text, place.end_char),
+        relative=relatives[place.start],
         candidates=tuple(str(c) for c in candidates or ()),
+        role=roles[place.start],
     )
+
+
+# Which place an event is put at when a sentence names several.
+_ROLE_RANK = {"site": 0, "destination": 1, "context": 2, "actor_base": 3, "origin": 4}
 
 
 _TITLES = frozenset(
@@ -291,24 +372,14 @@ def _national_modifier(trigger: Token) -> Span | None:
     return None
 
 
-_PLACE_PREPS = {"in", "at", "on", "near", "to", "into", "around", "outside", "across", "over"}
-
-
-def _attached_to(place: Span, trigger: Token) -> bool:
-    """The place is the object of a locative preposition of the trigger (or its object)."""
-    token = place.root
-    for _ in range(4):
-        head = token.head
-        if head.i == token.i:
-            return False
-        if (
-            head.dep_ == "prep"
-            and head.lower_ in _PLACE_PREPS
-            and head.head.i in (trigger.i, *(c.i for c in trigger.children if c.dep_ == "dobj"))
-        ):
-            return True
-        token = head
-    return False
+def _reference_point(place: Span, places: list[Span], relatives: dict[int, str | None]) -> bool:
+    """The place is the landmark of another place's relative description."""
+    return any(
+        (relative := relatives[other.start]) is not None
+        and other.end_char < place.start_char <= other.end_char + 80
+        and place.text in relative
+        for other in places
+    )
 
 
 def _modifier(place: Span) -> bool:
@@ -319,20 +390,109 @@ def _modifier(place: Span) -> bool:
     return root.head.ent_type_ == "PERSON" or root.head.lower_ in _TITLES
 
 
-def _when(sentence: Span, times: list[TimeRef]) -> TimeRef | None:
-    """The sentence's own time expression, else the latest one earlier in the segment."""
+def _date(
+    sentence: Span,
+    trigger: Token,
+    times: list[TimeRef],
+    story: _Story,
+    told: EventMention | None,
+) -> tuple[date | None, str, str | None]:
+    """Date, precision and the words that gave it.
+
+    The sentence's own time expression wins; an event told again ("the blast") keeps the
+    date it was first given; a narrative sentence takes the latest time given before it
+    in the article, else the article's date to the week. A nominal mention with none of
+    these ("developments including the killing of Soleimani") is background: undated.
+    """
     inside = [t for t in times if sentence.start_char <= t.start < sentence.end_char]
     if inside:
-        return inside[0]
-    before = [t for t in times if t.end <= sentence.start_char]
-    return before[-1] if before else None
+        return inside[0].first, inside[0].precision, inside[0].text
+    if told is not None:
+        return told.date, told.date_precision, told.date_text
+    if trigger.pos_ in ("NOUN", "PROPN") and not _narrative(sentence):
+        return None, "unknown", None
+    before = [t for t in times if t.end <= sentence.start_char] or (
+        [story.last_time] if story.last_time else []
+    )
+    if before:
+        return before[-1].first, before[-1].precision, before[-1].text
+    return story.anchor, "week", None
+
+
+def _narrative(sentence: Span) -> bool:
+    """The sentence tells what happened: its main verb is in a past tense."""
+    root = sentence.root
+    tags = {root.tag_, *(c.tag_ for c in root.children if c.dep_ in ("aux", "auxpass"))}
+    return bool(tags & {"VBD", "VBN"}) and not any(
+        c.dep_ == "aux" and c.tag_ == "MD" for c in root.children
+    )
+
+
+def _told_before(
+    trigger: Token, verdict: Classification, mentions: list[EventMention]
+) -> EventMention | None:
+    """The earlier mention a definite event noun refers back to ("the attack")."""
+    if trigger.pos_ != "NOUN" or not any(
+        c.dep_ == "det" and c.lower_ in ("the", "this", "that", "these", "those")
+        for c in trigger.children
+    ):
+        return None
+    same = [m for m in mentions if m.event_type == verdict.event_type]
+    violent = [m for m in mentions if m.event_type in _VIOLENT]
+    if same:
+        return same[-1]
+    return violent[-1] if violent and verdict.event_type in _VIOLENT else None
+
+
+def _distinct(
+    actors: list[ActorRef | None], taken: tuple[ActorRef | None, ...]
+) -> tuple[ActorRef, ...]:
+    """Associated actors, each once, none that is already actor 1 or 2."""
+    seen = {a.actor_id or a.text for a in taken if a is not None}
+    kept = []
+    for actor in actors:
+        if actor is not None and (key := actor.actor_id or actor.text) not in seen:
+            seen.add(key)
+            kept.append(actor)
+    return tuple(kept)
+
+
+def _says_something(mention: EventMention) -> bool:
+    """A mention with no actor, no place and no date of its own tells an analyst nothing
+    ("a burnt-out car at the scene")."""
+    own_date = mention.date_text is not None and mention.date_text in mention.evidence.text
+    return bool(mention.actor1 or mention.actor2 or mention.location or mention.magnitudes) or (
+        own_date
+    )
+
+
+def _table_row(text: str, at: int) -> bool:
+    """Whether the line around ``at`` is a table row flattened to text ("| Ariha | 14 |")."""
+    line_start = text.rfind("\n", 0, at) + 1
+    line_end = text.find("\n", at)
+    return text[line_start : line_end if line_end >= 0 else len(text)].count("|") >= 2
+
+
+# Capitals that news uses for their governments ("Ankara accused ...").
+_CAPITALS = {
+    "Ankara": "Turkey",
+    "Moscow": "Russia",
+    "Tehran": "Iran",
+    "Damascus": "Syria",
+    "Washington": "United States",
+    "Baghdad": "Iraq",
+    "Beirut": "Lebanon",
+    "Amman": "Jordan",
+    "Riyadh": "Saudi Arabia",
+}
 
 
 def _magnitudes(sentence: Span) -> tuple[Magnitude, ...]:
     return tuple(
         Magnitude(q.measure, q.low, q.high, q.qualifier, q.text)
         for q in find_quantities(sentence.text)
-        if q.measure != "other" or q.noun in ("fighters", "troops", "soldiers")
+        if q.qualifier != "part"
+        and (q.measure != "other" or q.noun in ("fighters", "troops", "soldiers"))
     )
 
 

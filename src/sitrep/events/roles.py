@@ -39,6 +39,11 @@ def trigger_token(sentence: Span, trigger: str | None) -> Token:
         ]
         for token in sentence:
             if token.lower_ == words[0] or token.lemma_.lower() == words[0]:
+                # "air strike": the phrase's head noun, not its modifier.
+                while token.dep_ in ("compound", "amod") and (
+                    token.head.lower_ in words or token.head.lemma_.lower() in words
+                ):
+                    token = token.head
                 return token
         for token in sentence:
             if words[-1] in (token.lower_, token.lemma_.lower()):
@@ -58,13 +63,33 @@ def assign_roles(sentence: Span, trigger: Token, actors: Sequence[Span]) -> Role
     actor2 = patients[0] if patients else _nearest(actors, trigger, before=False, taken=[actor1])
     if actor2 is not None and actor1 is not None and actor2.start == actor1.start:
         actor2 = None
+    # "from rebel and terrorist groups": the first of coordinated actors leads.
+    actor1 = _first_conjunct(actor1, actors)
+    led = _first_conjunct(actor2, actors)
+    if led is not None and (actor1 is None or led.start != actor1.start):
+        actor2 = led
+    elif actor2 is not None and actor1 is not None and actor1.start <= actor2.start:
+        actor2 = None  # "Russian and Turkish troops will patrol": both sides of actor 1
     chosen = {s.start for s in (actor1, actor2) if s is not None}
     associated = tuple(
         s
         for s in actors
-        if s.start not in chosen and not _qualifies(s, covered) and _joined_to(s, actor1, actor2)
+        if s.start not in chosen
+        and not _qualifies(s, covered)
+        and (_joined_to(s, actor1, actor2) or _first_conjunct(s, actors) in (actor1, actor2))
     )
     return Roles(actor1, actor2, associated)
+
+
+def _first_conjunct(span: Span | None, actors: Sequence[Span]) -> Span | None:
+    if span is None:
+        return None
+    for other in actors:
+        between = span.doc[other.end : span.start]
+        coordinated = all(t.lower_ in ("and", "or", ",") for t in between)
+        if other.start < span.start and 0 < len(between) <= 2 and coordinated:
+            return _first_conjunct(other, actors)
+    return span
 
 
 def _relation(span: Span, trigger: Token, covered: dict[int, int]) -> str | None:
@@ -107,7 +132,11 @@ def _role_of(token: Token) -> str | None:
 
 def _same_predicate(head: Token, trigger: Token) -> bool:
     """The trigger is a noun ("bombardment") or an xcomp of the verb the actor hangs from."""
-    return trigger.head.i == head.i and trigger.dep_ in ("xcomp", "dobj", "ccomp", "pobj")
+    if trigger.head.i == head.i and trigger.dep_ in ("xcomp", "dobj", "ccomp", "pobj"):
+        return True
+    # "soldiers were killed in an air strike": the strike's victims hang from "killed".
+    via = trigger.head
+    return trigger.dep_ == "pobj" and via.dep_ == "prep" and via.head.i == head.i
 
 
 def _nearest(

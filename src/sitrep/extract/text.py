@@ -346,9 +346,14 @@ def _publication(
 ) -> tuple[date | datetime | None, bool]:
     if given is not None:
         return given, False
-    # Date lines are furniture but say exactly when the page was published.
-    texts = [line.text for line in lines if line.label != "furniture" or line.rule == "dateline"]
-    inferred = infer_published(texts)
+    # A date line or a dated byline says exactly when the page was published; only
+    # without one is the date inferred from the dates the story mentions.
+    stamps = [line.text for line in lines if line.rule == "dateline" or line.label == "byline"]
+    texts = [line.text for line in lines if line.label != "furniture"]
+    story_year = infer_published(texts)
+    inferred = infer_published(
+        stamps, default_year=story_year.year if story_year else None
+    ) or infer_published([*stamps, *texts])
     return inferred, inferred is not None
 
 

@@ -523,8 +523,26 @@ class ActorSpans:
             )
             if span is not None:
                 spans.append(span)
-        doc.spans[self.spans_key] = spans
+                spans += self._shared_head(doc, span)
+        doc.spans[self.spans_key] = sorted(spans, key=lambda s: s.start)
         return doc
+
+    def _shared_head(self, doc: Doc, span: Span) -> list[Span]:
+        """ "rebel and terrorist groups": "rebel" names "rebel groups" too."""
+        before = _COORDINATED.search(doc.text, 0, span.start_char)
+        head_noun = span.text.split()[-1]
+        if before is None or len(span.text.split()) < 2 or self.kb.find(before["word"]):
+            return []
+        actor = self.kb.find(f"{before['word']} {head_noun}")
+        if actor is None:
+            return []
+        found = doc.char_span(
+            before.start("word"), before.end("word"), label=actor.kind, kb_id=actor.id
+        )
+        return [found] if found is not None else []
+
+
+_COORDINATED = re.compile(r"\b(?P<word>[A-Za-z-]+),? (?:and|or) $")
 
 
 @Language.factory(

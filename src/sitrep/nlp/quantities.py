@@ -13,7 +13,7 @@ from typing import Literal
 
 __all__ = ["NUMBER_WORDS", "Measure", "Quantity", "find_quantities", "parse_number"]
 
-Measure = Literal["fatalities", "injured", "displaced", "troops", "other"]
+Measure = Literal["fatalities", "injured", "displaced", "detained", "troops", "other"]
 
 NUMBER_WORDS = {
     "one": 1,
@@ -114,14 +114,21 @@ _MEASURES: tuple[tuple[Measure, re.Pattern[str]], ...] = (
             re.I,
         ),
     ),
-    ("injured", re.compile(r"\b(wounded|injured|injuries|hurt|casualties)\b", re.I)),
+    (
+        "injured",
+        re.compile(r"\b(wounded|wounding|injured|injuring|injuries|hurt|casualties)\b", re.I),
+    ),
     (
         "displaced",
         re.compile(
-            r"\b(displaced|fled|flee|fleeing|homeless|uprooted|refugees|"
+            r"\b(displaced|displacing|fled|flee|fleeing|homeless|uprooted|refugees|"
             r"evacuated)\b",
             re.I,
         ),
+    ),
+    (
+        "detained",
+        re.compile(r"\b(arrested|arresting|detained|detaining|abducted|kidnapped)\b", re.I),
     ),
     (
         "troops",
@@ -170,19 +177,23 @@ def parse_number(text: str) -> int | None:
 
 def find_quantities(text: str) -> list[Quantity]:
     """Counts of people and things in ``text`` with their measure, in text order."""
-    found = []
+    found: list[Quantity] = []
     for match in _QUANTITY.finditer(text):
         bounds = _bounds(match)
         if bounds is None or _looks_like_a_date_or_year(match, text):
             continue
         low, high = bounds
         noun = match["noun"].lower() if match["noun"] else None
-        if noun is None and match["lo1"] is None:
+        cue = _cue_before(text, match.start())
+        if noun is None and match["lo1"] is None and cue is None:
             # A bare number ("Resolution 2254", "the M5") or "several" counts nothing we know;
-            # "between 400 and 800" may follow the noun it counts.
+            # "between 400 and 800" may follow the noun it counts, "wounding 9" the verb.
             continue
         qualifier = _QUALIFIERS.get(match["qual"].lower()) if match["qual"] else None
-        measure = _measure(text, match)
+        measure = cue or _measure(text, match)
+        if found and _PART.search(text, 0, match.start()):
+            # "including 11 children": a breakdown of the count before, measuring the same.
+            qualifier, measure = "part", found[-1].measure
         found.append(
             Quantity(
                 match.start(), match.end(), match.group(0), low, high, qualifier, noun, measure
@@ -207,6 +218,21 @@ def _looks_like_a_date_or_year(match: re.Match[str], text: str) -> bool:
     after = text[match.end() : match.end() + 1]
     year_like = bool(re.fullmatch(r"(19|20)\d\d", value)) and not match["noun"]
     return year_like or after == ":"
+
+
+# A verb right before the count says what it counts: "killing at least 32", "wounding 9".
+_CUE_BEFORE = re.compile(r"\b(?P<verb>[a-z]+ing|killed|wounded|injured|arrested|detained) $")
+_PART = re.compile(r"\b(?:including|among them|of whom|among whom) $", re.I)
+
+
+def _cue_before(text: str, start: int) -> Measure | None:
+    found = _CUE_BEFORE.search(text, max(0, start - 20), start)
+    if found is None:
+        return None
+    for measure, pattern in _MEASURES:
+        if pattern.fullmatch(found["verb"]):
+            return measure
+    return None
 
 
 def _measure(text: str, match: re.Match[str]) -> Measure:

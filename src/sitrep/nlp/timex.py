@@ -90,11 +90,20 @@ def resolve_times(text: str, anchor: date) -> list[TimeRef]:
     return sorted(found, key=lambda ref: ref.start)
 
 
+_FUTURE_CUE = re.compile(
+    r"\b(?:will|shall|would|next|scheduled|due|expected|planned|set to|starting)\b", re.I
+)
+
+
 def _explicit(text: str, written: WrittenDate, anchor: date) -> TimeRef | None:
     year = written.year if written.year is not None else anchor.year
     day = _safe_date(year, written.month, written.day)
     if day is not None and written.year is None and day > anchor + FUTURE_SLACK:
-        day = _safe_date(year - 1, written.month, written.day)
+        # Past by default ("Dec. 28" in January); a plan says when it is due ("will
+        # begin on March 15"), and then the coming date is meant.
+        planned = _FUTURE_CUE.search(text, max(0, written.start - 80), written.start)
+        if planned is None or day > anchor + timedelta(days=120):
+            day = _safe_date(year - 1, written.month, written.day)
     if day is None:
         return None
     return TimeRef(written.start, written.end, text[written.start : written.end], day, "day", day)

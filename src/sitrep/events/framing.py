@@ -1,0 +1,148 @@
+"""How a sentence frames what it mentions: real events, goals, claims, and places' roles.
+
+A trigger can name something that did not happen ("a step to regain the M5" is a goal,
+not a capture), a sentence can claim an event rather than report it ("the Islamic State
+group claimed responsibility for the bombing"), and a place can be where an event took
+place, where a force went, where it came from, or just where an actor is based.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Span, Token
+
+__all__ = ["aspirational", "attached", "claimant", "place_role"]
+
+# Nouns whose infinitive complement is a goal, not an event: "a step to regain ...".
+_GOAL_NOUNS = frozenset(
+    "step bid attempt effort aim goal drive push plan hope ambition intention objective "
+    "move way chance opportunity".split()
+)
+# Prepositions after which the noun is a goal too: "a step toward full control".
+_GOAL_PREPS = frozenset("toward towards to for".split())
+# Verbs whose complement has not happened yet: "hopes to retake", "seeks to capture".
+_GOAL_VERBS = frozenset(
+    "hope hoped hopes hoping seek sought seeks seeking try tried tries trying attempt "
+    "attempted attempts want wanted wants aim aimed aims aiming strive strove".split()
+)
+
+
+def aspirational(trigger: Token) -> bool:
+    """The trigger is a goal someone has, not an event: "a bid to retake Saraqib"."""
+    token = trigger
+    for _ in range(3):
+        head = token.head
+        if head.i == token.i:
+            return False
+        infinitive = any(c.tag_ == "TO" for c in token.children)
+        if token.dep_ in ("acl", "relcl") and infinitive and head.lemma_.lower() in _GOAL_NOUNS:
+            return True
+        if token.dep_ == "xcomp" and _GOAL_VERBS & {head.lemma_.lower(), head.lower_}:
+            return True
+        if (
+            token.dep_ == "pobj"
+            and head.lower_ in _GOAL_PREPS
+            and head.head.lemma_.lower() in _GOAL_NOUNS
+        ):
+            return True
+        if token.dep_ not in ("compound", "amod", "dobj", "pobj", "prep"):
+            return False
+        token = head
+    return False
+
+
+def claimant(sentence: Span) -> Token | None:
+    """The subject of "claimed responsibility" in the sentence, if it is one."""
+    for token in sentence:
+        if token.lemma_.lower() not in ("claim", "admit", "accept"):
+            continue
+        objects = [c for c in token.children if c.dep_ == "dobj"]
+        if any(o.lower_ in ("responsibility", "credit") for o in objects):
+            subjects = [c for c in token.children if c.dep_ == "nsubj"]
+            if subjects:
+                return subjects[0]
+    return None
+
+
+# The preposition that attaches a place to the event says what part it plays.
+_SITE_PREPS = frozenset("in at on near around outside across over inside along within".split())
+_DESTINATION_PREPS = frozenset("to into towards toward".split())
+_ORIGIN_PREPS = frozenset("from out".split())
+
+
+def place_role(place: Span, trigger: Token, actors: list[Span]) -> str:
+    """``site``, ``destination``, ``origin``, ``actor_base`` or ``context``.
+
+    ``site``: where it happened ("shelling in Idlib", or the object of a capture verb);
+    ``destination`` and ``origin``: where a force went or came from; ``actor_base``: the
+    place only qualifies an actor ("groups in Syria"); ``context``: anything else in the
+    sentence, a weaker hint.
+    """
+    if any(_describes(place, actor) for actor in actors):
+        return "actor_base"
+    preposition = _governing_preposition(place, trigger) or _locative(place)
+    if preposition is not None:
+        word = preposition.lower_
+        if word in _DESTINATION_PREPS:
+            return "destination"
+        if word in _ORIGIN_PREPS:
+            return "origin"
+        return "site"
+    if attached(place, trigger):
+        return "site"  # "recaptured Saraqib", "Saraqib was shelled"
+    return "context"
+
+
+def attached(place: Span, trigger: Token) -> bool:
+    """The place belongs to the trigger's own phrase, not just to the same sentence."""
+    token = place.root
+    # "struck the town of Ariha": the town is the trigger's object, Ariha names it.
+    while token.dep_ in ("pobj", "appos", "compound") and token.head.head.i != token.head.i:
+        if token.dep_ == "pobj" and token.head.lower_ != "of":
+            break
+        token = token.head.head if token.dep_ == "pobj" else token.head
+    if token.head.i == trigger.i and token.dep_ in ("dobj", "nsubjpass", "nsubj"):
+        return True
+    return _governing_preposition(place, trigger) is not None
+
+
+def _locative(place: Span) -> Token | None:
+    """A locative preposition the place is the object of, whatever it hangs from
+    ("smoke billowing in the village of al-Nayrab"): a site, if a looser one."""
+    token = place.root
+    for _ in range(5):
+        head = token.head
+        if head.i == token.i:
+            return None
+        if head.dep_ == "prep" and head.lower_ != "of":  # "the village of X": climb on
+            return head if head.lower_ in _SITE_PREPS else None
+        token = head
+    return None
+
+
+def _governing_preposition(place: Span, trigger: Token) -> Token | None:
+    """The locative preposition linking the place to the trigger (or the trigger's object)."""
+    anchors = {trigger.i, *(c.i for c in trigger.children if c.dep_ in ("dobj", "nsubjpass"))}
+    token = place.root
+    for _ in range(6):
+        head = token.head
+        if head.i == token.i:
+            return None
+        if head.dep_ == "prep" and head.lower_ != "of" and head.head.i in anchors:
+            word = head.lower_
+            known = _SITE_PREPS | _DESTINATION_PREPS | _ORIGIN_PREPS
+            return head if word in known else None
+        token = head
+    return None
+
+
+def _describes(place: Span, actor: Span) -> bool:
+    """The place hangs from the actor's phrase: "Iran-backed groups in Syria"."""
+    token = place.root
+    for _ in range(3):
+        head = token.head
+        if head.i == token.i:
+            return False
+        if actor.start <= head.i < actor.end:
+            return True
+        token = head
+    return False

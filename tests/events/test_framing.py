@@ -1,0 +1,66 @@
+"""Goals, claims and place roles on our own sentences, parsed by the real model."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from spacy.language import Language
+
+from sitrep.events.framing import aspirational, claimant, place_role
+from sitrep.nlp.pipeline import build_pipeline
+
+
+@pytest.fixture(scope="module")
+def nlp(small_gazetteer: Path) -> Language:
+    return build_pipeline((), str(small_gazetteer))
+
+
+@pytest.mark.parametrize(
+    ("sentence", "trigger", "expected"),
+    [
+        ("The capture was a step to regain full control of the M5 highway.", "regain", True),
+        ("Rebels launched an assault in a bid to retake Saraqib.", "retake", True),
+        ("Erdogan had hoped to recapture the ground lost around Saraqib.", "recapture", True),
+        ("The army recaptured Saraqib on Monday.", "recaptured", False),
+        ("Government forces moved to retake Saraqib on Monday.", "retake", False),
+    ],
+)
+def test_aspirational(nlp: Language, sentence: str, trigger: str, expected: bool) -> None:
+    doc = nlp(sentence)
+    token = next(t for t in doc if t.text == trigger)
+    assert aspirational(token) is expected
+
+
+def test_claimant(nlp: Language) -> None:
+    claim = nlp("The Islamic State group claimed responsibility for the bombing.")
+    found = claimant(next(claim.sents))
+    assert found is not None and found.text == "group"
+    assert claimant(next(nlp("Rebels claimed the town had fallen.").sents)) is None
+
+
+@pytest.mark.parametrize(
+    ("sentence", "trigger", "place", "role"),
+    [
+        ("Government forces shelled villages in southern Idlib.", "shelled", "Idlib", "site"),
+        ("The army recaptured Saraqib on Monday.", "recaptured", "Saraqib", "site"),
+        (
+            "Iran-backed groups in Syria were deployed to the Idlib front.",
+            "deployed",
+            "Syria",
+            "actor_base",
+        ),
+        (
+            "Iran-backed groups in Syria were deployed to the Idlib front.",
+            "deployed",
+            "Idlib",
+            "destination",
+        ),
+        ("Fighters withdrew from Saraqib overnight.", "withdrew", "Saraqib", "origin"),
+    ],
+)
+def test_place_role(nlp: Language, sentence: str, trigger: str, place: str, role: str) -> None:
+    doc = nlp(sentence)
+    token = next(t for t in doc if t.text == trigger)
+    span = next(s for s in doc.spans["places"] if s.text == place)
+    assert place_role(span, token, list(doc.spans["actors"])) == role
