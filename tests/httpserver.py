@@ -31,9 +31,12 @@ Routes (GET and HEAD)
 
 Helpers
     ``http_server.url(path)``, ``.base``, ``.log`` (every request, in order), ``.mark()``
-    and ``.since(mark)``, ``.requests(path, since=0)``, ``.bytes_sent(key)``, and
+    and ``.since(mark)``, ``.requests(path, since=0)``, ``.bytes_sent(key)``,
     ``with http_server.override(path, body=..., status=..., headers=...):`` to serve a
-    custom answer (e.g. another robots.txt) for the duration of a test.
+    custom answer (e.g. another robots.txt) for the duration of a test, and
+    ``with http_server.mount(prefix, folder):`` to serve a folder (e.g. files a test
+    builds in tmp_path) under ``/<prefix>/`` like the static files, validators included.
+    Overrides win over mounts, mounts over routes.
 """
 
 from __future__ import annotations
@@ -104,6 +107,7 @@ class _Server(ThreadingHTTPServer):
         self.counters: Counter[str] = Counter()
         self.sent: Counter[str] = Counter()
         self.overrides: dict[str, _Override] = {}
+        self.mounts: dict[str, Path] = {}
         self.stopping = threading.Event()
         self._bomb: bytes | None = None
 
@@ -177,9 +181,14 @@ class _Handler(BaseHTTPRequestHandler):
         with self.server.lock:
             self.server.log.append(entry)
             override = self.server.overrides.get(parts.path)
+            mounts = dict(self.server.mounts)
         if override is not None:
             self._send(override.status, override.body, override.headers, head=head)
             return
+        for prefix, folder in mounts.items():
+            if parts.path.startswith(prefix + "/"):
+                self._static(parts.path.removeprefix(prefix), query, head, folder)
+                return
         for prefix, route in _ROUTES:
             if parts.path == prefix or parts.path.startswith(prefix + "/"):
                 route(self, parts.path.removeprefix(prefix).strip("/"), query, head)
@@ -213,9 +222,12 @@ class _Handler(BaseHTTPRequestHandler):
 
     # -- routes -----------------------------------------------------------------------
 
-    def _static(self, path: str, query: Mapping[str, str], head: bool) -> None:
-        file = (self.server.site / path.lstrip("/")).resolve()
-        if not file.is_relative_to(self.server.site) or not file.is_file():
+    def _static(
+        self, path: str, query: Mapping[str, str], head: bool, root: Path | None = None
+    ) -> None:
+        root = root or self.server.site
+        file = (root / path.lstrip("/")).resolve()
+        if not file.is_relative_to(root) or not file.is_file():
             self._send(404, b"not found\n", head=head)
             return
         body = file.read_bytes()
@@ -408,6 +420,18 @@ class LocalServer:
         finally:
             with self._server.lock:
                 self._server.overrides.pop(path, None)
+
+    @contextmanager
+    def mount(self, prefix: str, folder: Path) -> Iterator[None]:
+        """Serve the files in ``folder`` under ``/<prefix>/`` until the block ends."""
+        key = "/" + prefix.strip("/")
+        with self._server.lock:
+            self._server.mounts[key] = folder.resolve()
+        try:
+            yield
+        finally:
+            with self._server.lock:
+                self._server.mounts.pop(key, None)
 
     def stop(self) -> None:
         self._server.stopping.set()

@@ -132,6 +132,38 @@ def test_feeds_and_watch_stop_cleanly(env: dict[str, str], http_server: LocalSer
     assert "3 stored" in out
 
 
+def test_gazetteer_update_and_info(
+    env: dict[str, str], http_server: LocalServer, tmp_path: Path
+) -> None:
+    from geonames_site import dump_site
+    from sitrep.geo.gazetteer import build_index
+
+    index = tmp_path / "gazetteer.sqlite"
+    build_index(index, {"SY"})  # Syria only: the update's rebuild stays quick
+    env = {
+        **env,
+        "SITREP_GAZETTEER_PATH": str(index),
+        "SITREP_GEONAMES_URL": http_server.url("/geonames/"),
+    }
+    before = run(env, "gazetteer", "info")
+    assert before.returncode == 0, before.stderr
+    assert f"path: {index}" in before.stdout and "countries: SY" in before.stdout
+    assert "dumps: none" in before.stdout and "CC BY 4.0" in before.stdout
+    with http_server.mount("geonames", dump_site(tmp_path / "site")):
+        update = run(env, "gazetteer", "update", "--countries", "SY")
+        again = run(env, "gazetteer", "update")
+        unknown = run(env, "gazetteer", "update", "--countries", "SY,QQ")
+    assert update.returncode == 0, update.stderr
+    assert "SY.zip: downloaded" in update.stdout
+    assert "merged SY: 7 place(s) added, 2 updated" in update.stdout
+    assert "rebuilt" in update.stdout and "Contains data from GeoNames" in update.stdout
+    assert again.returncode == 0 and "SY.zip: not modified" in again.stdout
+    assert "is up to date" in again.stdout
+    assert unknown.returncode == 2 and "[E601]" in unknown.stderr and "QQ" in unknown.stderr
+    after = run(env, "gazetteer", "info")
+    assert "dumps: SY.zip (" in after.stdout
+
+
 def test_serve_lists_articles_and_answers_the_api(env: dict[str, str], free_port: int) -> None:
     run(env, "ingest", str(HTML))
     server = subprocess.Popen(
@@ -228,3 +260,35 @@ def test_analyze_classify_and_process(env: dict[str, str]) -> None:
     assert "coded: 3 article(s)" in processed.stdout
     again = run(env, "process")
     assert "coded: 0 article(s)" in again.stdout
+
+
+def _geoparse(env: dict[str, str], data: bytes) -> subprocess.CompletedProcess[bytes]:
+    result = subprocess.run(
+        [*SITREP, "geoparse", "--jsonl"], env=env, capture_output=True, input=data,
+        timeout=120, check=False,
+    )  # fmt: off
+    assert b"Traceback" not in result.stderr + result.stdout, result.stderr
+    return result
+
+
+def test_geoparse(env: dict[str, str]) -> None:
+    text = "Shelling near Saraqib and in Idlib province."
+    records = [
+        {"id": "given", "text": text, "toponyms": [{"start": 14, "end": 21}]},
+        {"id": "found", "text": text},
+    ]
+    result = _geoparse(env, "\n".join(json.dumps(r) for r in records).encode() + b"\n")
+    assert result.returncode == 0, result.stderr
+    given, found = (json.loads(line) for line in result.stdout.splitlines())
+    assert [(p["text"], p["geonames_id"]) for p in given["places"]] == [("Saraqib", 164816)]
+    assert [p["text"] for p in found["places"]] == ["Saraqib", "Idlib"]
+    assert found["places"][1]["feature_class"] == "A"  # the province, not the city
+    bad_offsets = _geoparse(
+        env, b'{"id": 1, "text": "Idlib", "toponyms": [{"start": 0, "end": 9}]}\n'
+    )
+    assert bad_offsets.returncode == 2 and b"stdin:1" in bad_offsets.stderr
+    not_json = _geoparse(env, json.dumps(records[0]).encode() + b"\n{oops\n")
+    assert not_json.returncode == 2 and b"stdin:2" in not_json.stderr
+    assert not_json.stdout == b""  # nothing is written when any line is bad
+    latin1 = _geoparse(env, '{"id": 1, "text": "Alep\xe9"}\n'.encode("latin-1"))
+    assert latin1.returncode == 2 and b"not UTF-8" in latin1.stderr

@@ -46,6 +46,8 @@ def test_every_cli_command_is_documented() -> None:
         "demo",
         "serve",
         "info",
+        "gazetteer update",
+        "gazetteer info",
     ):
         assert f"## `sitrep {command}`" in cli_doc
 

@@ -18,13 +18,14 @@ from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
     Progress,
+    ProgressColumn,
     SpinnerColumn,
     TextColumn,
     TimeElapsedColumn,
 )
 from rich.table import Table
 
-from sitrep import __version__
+from sitrep import __version__, cli_gazetteer, cli_geo
 from sitrep.errors import InputError, SitrepError
 from sitrep.ingest.files import SUFFIXES
 from sitrep.ingest.sources import is_url
@@ -43,6 +44,7 @@ feeds_app = typer.Typer(help="Register feeds and poll them.", no_args_is_help=Tr
 articles_app = typer.Typer(help="Browse the stored articles.", no_args_is_help=True)
 app.add_typer(feeds_app, name="feeds")
 app.add_typer(articles_app, name="articles")
+app.add_typer(cli_gazetteer.app, name="gazetteer")
 
 out = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
@@ -502,12 +504,13 @@ def _check_format(value: str) -> None:
         raise typer.BadParameter("use json or text", param_hint="--format")
 
 
-def _progress() -> Progress:
+def _progress(*counters: ProgressColumn) -> Progress:
+    """A progress display on stderr; ``counters`` (default: "3/10") say how far it is."""
     return Progress(
         SpinnerColumn(),
         TextColumn("{task.description}", style="dim"),
         BarColumn(),
-        MofNCompleteColumn(),
+        *(counters or (MofNCompleteColumn(),)),
         TimeElapsedColumn(),
         console=err,
         transient=True,
@@ -574,6 +577,8 @@ def main() -> None:
             err.print(f"  hint: {escape(exc.hint)}")
         sys.exit(2)
 
+
+cli_geo.register(app)
 
 if __name__ == "__main__":
     main()

@@ -56,6 +56,10 @@ ERROR_CODES: dict[str, str] = {
     "E502": "A relation in an actor file names an actor id that no actor file defines.",
     "E503": "Two actors share an alias that is not marked ambiguous in both.",
     "E504": "No actor has that id.",
+    # gazetteer data
+    "E601": "A country code names no GeoNames dump, or no country was named.",
+    "E602": "A GeoNames dump is not a valid zip file, or lacks the table it should hold.",
+    "E603": "A line of a GeoNames dump is malformed.",
 }
 
 SKIP_REASONS: dict[str, str] = {

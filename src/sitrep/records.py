@@ -201,6 +201,26 @@ class ActorRef:
 
 
 @dataclass(frozen=True)
+class GeoLocation:
+    """Where geocoding put an event, how precisely, and why."""
+
+    lat: float | None
+    lon: float | None
+    geo_precision: int  # ACLED: 1 the named place, 2 near it / part of a district, 3 region
+    radius_km: float
+    place_id: str | None = None  # gazetteer id: a GeoNames id or "sitrep:..."/"admin1:..."
+    geonames_id: int | None = None
+    name: str | None = None
+    country: str | None = None
+    admin1: str | None = None
+    admin2: str | None = None
+    feature_class: str | None = None
+    confidence: float = 0.0
+    reasoning: str = ""  # "14 km southeast of Idlib, from the caption"
+    review: bool = False  # unresolved, or only a country: an analyst should look
+
+
+@dataclass(frozen=True)
 class LocationRef:
     """Where a mention says the event happened (resolved to coordinates by geocoding)."""
 
@@ -211,6 +231,7 @@ class LocationRef:
     candidates: tuple[str, ...] = ()  # gazetteer ids, best first
     # What the place is to the event: site | destination | origin | actor_base | context
     role: str = "site"
+    geo: GeoLocation | None = None  # filled by geocoding
 
 
 @dataclass(frozen=True)

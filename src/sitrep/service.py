@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sitrep.errors import InputError, SitrepError, Skip
 from sitrep.extract import extract, extract_document
@@ -30,8 +31,9 @@ from sitrep.store import IngestIssue, NewArticle, SearchHit, Store, open_store
 if TYPE_CHECKING:  # the coder pulls in spaCy: imported only when coding
     from sitrep.events.classify import Classification
     from sitrep.events.engine import CodingReport, EventCoder
+    from sitrep.geo.dumps import Download, DumpProgress
 
-__all__ = ["DEMO_CORPUS", "PollResult", "Service"]
+__all__ = ["DEMO_CORPUS", "GazetteerUpdate", "PollResult", "Service"]
 
 DEMO_CORPUS = Path(__file__).resolve().parent.parent.parent / "demo"
 # Held back from the default demo load: revisions used by later features' demos and tests.
@@ -48,6 +50,16 @@ class PollResult:
     report: IngestReport
     not_modified: bool = False
     error: str | None = None
+
+
+@dataclass(frozen=True)
+class GazetteerUpdate:
+    """What ``update_gazetteer`` did: the dump files, and the index it left."""
+
+    downloads: list[Download]
+    meta: dict[str, str]  # the index's meta table, and its "path"
+    rebuilt: bool  # False when nothing new was downloaded and the index was current
+    seconds: float
 
 
 class _StoreMemory:
@@ -214,6 +226,15 @@ class Service:
         article = self.extract_preview(target)
         return article, self._code(article)[0]
 
+    def geoparse(self, records: Sequence[tuple[str, Mapping[str, Any]]]) -> list[dict[str, Any]]:
+        """Places of each (where, record): all records are checked before any is parsed."""
+        from sitrep.geo.geoparse import Geoparser, check_record
+
+        for where, record in records:
+            check_record(record, where)
+        parser = Geoparser.from_settings(self.settings)
+        return [parser.parse(record, where) for where, record in records]
+
     def classify_texts(self, texts: Sequence[str]) -> list[Classification | None]:
         return self.coder.classify_texts(texts)
 
@@ -366,6 +387,50 @@ class Service:
             "demo_corpus": str(DEMO_CORPUS),
         }
 
+    # -- gazetteer
+
+    def update_gazetteer(
+        self,
+        countries: Sequence[str] = (),
+        all_: bool = False,
+        progress: DumpProgress | None = None,
+    ) -> GazetteerUpdate:
+        """Download GeoNames' full dumps of ``countries`` (``all_``: of every country) and
+        rebuild the gazetteer index with them. With neither, the dumps downloaded before
+        are checked for updates. A failure leaves the index as it was.
+        """
+        from sitrep.geo import dumps
+        from sitrep.geo.gazetteer import ensure_gazetteer, gazetteer_path, index_meta
+
+        started = time.perf_counter()
+        codes = None if all_ else dumps.check_countries(countries)
+        if codes == []:
+            codes = dumps.downloaded_countries(dumps.dumps_path(self.settings))
+        if codes == []:
+            raise InputError(
+                "E601",
+                "no country named and no GeoNames dump downloaded yet",
+                "name countries with --countries SY,TR or use --all",
+            )
+        downloads = dumps.download_dumps(self.settings, codes, progress)
+        path = gazetteer_path(self.settings)
+        before = index_meta(path)
+        scope = _rebuild_scope(before, codes)
+        changed = before is not None and before.get("countries") != _scope_text(scope)
+        if progress is not None:
+            progress("updating the gazetteer index", 0, None)
+        built = ensure_gazetteer(self.settings, scope, force=changed)
+        meta = {"path": str(path), **(built or index_meta(path) or {})}
+        return GazetteerUpdate(downloads, meta, built is not None, time.perf_counter() - started)
+
+    def gazetteer_info(self) -> dict[str, str]:
+        """The configured gazetteer index's path and meta table; E302 if there is none."""
+        from sitrep.geo.gazetteer import Gazetteer, gazetteer_path
+
+        path = gazetteer_path(self.settings)
+        with Gazetteer.open(path) as gazetteer:
+            return {"path": str(path), **gazetteer.meta}
+
     # -- demo
 
     def demo_targets(self, corpus: Path = DEMO_CORPUS) -> list[str]:
@@ -379,6 +444,17 @@ class Service:
             and path.name not in DEMO_HELD_BACK
             and (path.is_dir() or path.suffix in (".html", ".txt", ".jsonl", ".xml"))
         ]
+
+
+def _rebuild_scope(meta: dict[str, str] | None, countries: list[str] | None) -> set[str] | None:
+    """The countries an updated index holds: those it held and those just downloaded."""
+    if countries is None or meta is None or meta.get("countries", "all") == "all":
+        return None
+    return set(meta["countries"].split(",")) | set(countries)
+
+
+def _scope_text(scope: set[str] | None) -> str:
+    return ",".join(sorted(scope)) if scope else "all"
 
 
 def _truncation_note(article: Article) -> str | None:

@@ -84,6 +84,26 @@ SETTINGS: tuple[Setting, ...] = (
         "Gazetteer index file that sitrep builds from GeoNames data and the places "
         "supplement. Empty: gazetteer.sqlite in data_dir.",
     ),
+    Setting(
+        "geonames_url",
+        str,
+        "https://download.geonames.org/export/dump/",
+        "Where `sitrep gazetteer update` downloads GeoNames' full dumps from (a folder "
+        "laid out like GeoNames' export/dump/: XX.zip, alternatenames/XX.zip, "
+        "admin1CodesASCII.txt, admin2Codes.txt).",
+    ),
+    Setting(
+        "geonames_max_bytes",
+        int,
+        2_000_000_000,
+        "Largest GeoNames dump file downloaded, in bytes (allCountries.zip is ~400 MB).",
+    ),
+    Setting(
+        "geonames_timeout",
+        float,
+        3600.0,
+        "Seconds one GeoNames dump download may take in all (instead of total_timeout).",
+    ),
     Setting("host", str, "127.0.0.1", "Address `sitrep serve` listens on."),
     Setting("port", int, 8000, "Port `sitrep serve` listens on."),
     Setting(
@@ -118,6 +138,9 @@ class Settings:
     min_words: int = 40
     feed_interval: str = "15m"
     gazetteer_path: str = ""
+    geonames_url: str = _BY_NAME["geonames_url"].default
+    geonames_max_bytes: int = 2_000_000_000
+    geonames_timeout: float = 3600.0
     host: str = "127.0.0.1"
     port: int = 8000
     actor_files: str = ""
@@ -146,7 +169,8 @@ class Settings:
         return cls(**coerced).validated()
 
     def validated(self) -> Settings:
-        for name in ("connect_timeout", "read_timeout", "total_timeout", "max_bytes", "port"):
+        positive = ("connect_timeout", "read_timeout", "total_timeout", "max_bytes", "port")
+        for name in (*positive, "geonames_max_bytes", "geonames_timeout"):
             if getattr(self, name) <= 0:
                 raise ConfigError("E001", f"setting {name} must be positive")
         if not 0.0 < self.near_duplicate_threshold <= 1.0:

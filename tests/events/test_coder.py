@@ -152,3 +152,37 @@ def test_process_codes_once_and_says_when_it_cut_an_article(
         assert list(report.skipped) == ["language fr: only English is coded"]
         assert service.code_events().coded == 0  # idempotent
         assert service.code_events(recode=True).coded == 0  # same coder version
+
+
+def test_seed_events_are_on_the_map(seed_like: list[EventMention]) -> None:
+    from sitrep.geo.relative import distance_km
+
+    capture = _find(seed_like, "Government regains territory")
+    geo = capture.location.geo if capture.location else None
+    assert geo is not None and geo.geonames_id == 167611 and geo.geo_precision == 1
+    assert geo.admin1 == "Idlib" and not geo.review
+    caption = next(e for e in seed_like if e.evidence.segment == "caption")
+    geo = caption.location.geo if caption.location else None
+    assert geo is not None and geo.lat is not None and geo.lon is not None
+    assert distance_km(geo.lat, geo.lon, 35.84, 36.73) < 5
+    assert "14 km southeast of Idlib" in geo.reasoning and "caption" in geo.reasoning
+
+
+def test_unresolved_and_implausible_places_are_flagged(
+    coder_service: Service, tmp_path: Path
+) -> None:
+    dump = tmp_path / "flags.txt"
+    dump.write_text(
+        "Shelling in the north\n\nMarch 2, 2020\n\n"
+        "Government forces shelled the village of Qaryat Zzyxqwv on Monday, a monitoring "
+        "group said, killing three civilians and wounding five others in their homes.\n\n"
+        "Rebels shelled Saraqib, 5,000 km north of Idlib, on Sunday, killing two soldiers "
+        "at a checkpoint on the road, the monitoring group added in its daily report.\n"
+    )
+    _, events = coder_service.analyze(str(dump))
+    geos = {e.location.text: e.location.geo for e in events if e.location}
+    unknown = geos["Qaryat Zzyxqwv"]
+    assert unknown is not None and unknown.review and unknown.lat is None
+    far = geos["Saraqib"]
+    assert far is not None and far.review and "not a plausible distance" in far.reasoning
+    assert far.geonames_id == 164816  # the named town, the distance ignored

@@ -8,6 +8,7 @@ import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
@@ -73,7 +74,7 @@ def fetch_error(fetcher: Fetcher, url: str, **kwargs: Any) -> FetchError:
 
 
 def test_public_api() -> None:
-    assert fetch_module.__all__ == ["Fetcher", "Response"]
+    assert fetch_module.__all__ == ["Fetcher", "Progress", "Response"]
 
 
 # -- happy path and conditional GET -----------------------------------------------------
@@ -512,6 +513,36 @@ def test_dropped_connection_is_retried_then_fails(
 def test_dropped_connection_once_then_success(fetcher: Fetcher, http_server: LocalServer) -> None:
     response = fetcher.fetch(http_server.url("/drop?key=once&times=1"))
     assert response.content == b"steady now\n"
+
+
+def test_download_streams_to_a_file_and_restarts_it_on_a_retry(
+    fetcher: Fetcher, http_server: LocalServer, tmp_path: Path
+) -> None:
+    seen: list[tuple[int, int | None]] = []
+    with (tmp_path / "body").open("w+b") as target:
+        response = fetcher.download(
+            http_server.url("/drop?key=streamed-once&times=1"),
+            target,
+            progress=lambda got, total: seen.append((got, total)),
+        )
+        target.seek(0)
+        # The first attempt wrote 100 bytes before the connection dropped: gone.
+        assert target.read() == b"steady now\n"
+    assert response.content == b"" and response.status == 200
+    assert seen[-1] == (11, 11)
+
+
+def test_download_keeps_the_size_limit_and_validators(
+    fetcher: Fetcher, http_server: LocalServer, tmp_path: Path
+) -> None:
+    with (tmp_path / "big").open("wb") as target:
+        with pytest.raises(FetchError) as error:
+            fetcher.download(http_server.url("/big?key=download"), target)
+        assert error.value.code == "E206" and target.tell() <= 2_000_000
+    with (tmp_path / "page").open("wb") as target:
+        first = fetcher.download(http_server.url(PAGE), target)
+        again = fetcher.download(http_server.url(PAGE), target, etag=first.etag)
+    assert again.not_modified and (tmp_path / "page").stat().st_size > 0
 
 
 def test_refused_connection_is_e203(fetcher: Fetcher) -> None:

@@ -91,12 +91,18 @@ class Coder:
         self.lookup_actor_by_name = lookup_actor_by_name
 
     def code(self, article: Article) -> list[EventMention]:
+        return self.code_with_places(article)[0]
+
+    def code_with_places(self, article: Article) -> tuple[list[EventMention], list[str]]:
+        """The article's mentions, and every place name it contains (geocoding context)."""
         story = _Story(_anchor(article.published))
         segments = _segments(article)
         docs = list(self.nlp.pipe(s.text for s in segments))
+        places: list[str] = []
         for segment, doc in zip(segments, docs, strict=True):
             self._code_segment(segment, doc, story)
-        return story.mentions
+            places += [span.text for span in doc.spans.get("places", [])]
+        return story.mentions, places
 
     def _code_segment(self, segment: _Segment, doc: Doc, story: _Story) -> None:
         sentences = [s for s in doc.sents if not _table_row(segment.text, s.start_char)]

@@ -12,7 +12,8 @@ from spacy.tokens import Span
 
 from sitrep.events.classify import Classification, classify_spans
 from sitrep.events.coder import Coder
-from sitrep.geo.gazetteer import default_gazetteer, gazetteer_path
+from sitrep.geo.gazetteer import Gazetteer, default_gazetteer, gazetteer_path
+from sitrep.geo.locate import Locator
 from sitrep.nlp.actors import ActorKB, actor_kb
 from sitrep.nlp.pipeline import build_pipeline
 from sitrep.records import ActorRef, Article, EventMention
@@ -21,7 +22,7 @@ from sitrep.settings import Settings
 __all__ = ["CODER_RULES_VERSION", "CodingReport", "EventCoder", "load_coder"]
 
 # Bump when the coder's own rules change, so that `sitrep process --recode` recodes.
-CODER_RULES_VERSION = "2"
+CODER_RULES_VERSION = "3"
 
 
 @dataclass
@@ -43,15 +44,20 @@ class CodingReport:
 
 
 class EventCoder:
-    def __init__(self, nlp: Language, kb: ActorKB) -> None:
+    def __init__(self, nlp: Language, kb: ActorKB, locator: Locator | None = None) -> None:
         self.nlp = nlp
         self.kb = kb
+        self.locator = locator
         self._coder = Coder(nlp, self._classify, self._lookup, self._lookup_name)
         model = f"{nlp.meta.get('name', '?')}-{nlp.meta.get('version', '?')}"
         self.version = f"{model}+kb.{kb.version[:8]}+rules.{CODER_RULES_VERSION}"
 
     def code(self, article: Article) -> list[EventMention]:
-        return self._coder.code(article)
+        """Coded and geocoded mentions of the article's events."""
+        mentions, places = self._coder.code_with_places(article)
+        if self.locator is None:
+            return mentions
+        return self.locator.locate(mentions, article.coding_text, places)
 
     def classify_texts(self, texts: Sequence[str]) -> list[Classification | None]:
         sentences = [doc[:] for doc in self.nlp.pipe(texts)]
@@ -80,4 +86,5 @@ def load_coder(settings: Settings) -> EventCoder:
 @lru_cache(maxsize=2)
 def _coder(actor_files: tuple[str, ...], gazetteer: str) -> EventCoder:
     kb = actor_kb(actor_files)
-    return EventCoder(build_pipeline(actor_files, gazetteer), kb)
+    locator = Locator(Gazetteer.open(gazetteer))
+    return EventCoder(build_pipeline(actor_files, gazetteer), kb, locator)

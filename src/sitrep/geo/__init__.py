@@ -1,8 +1,9 @@
 """Places: transliteration-tolerant names and the gazetteer index.
 
 :mod:`sitrep.geo.names` makes matching keys, :mod:`sitrep.geo.sources` reads GeoNames,
-countries and the places supplement, :mod:`sitrep.geo.gazetteer` builds and queries the
-index and opens it once per process (:func:`default_gazetteer`).
+countries and the places supplement, :mod:`sitrep.geo.dumps` downloads and reads GeoNames'
+full dumps (``sitrep gazetteer update``), :mod:`sitrep.geo.gazetteer` builds and queries
+the index and opens it once per process (:func:`default_gazetteer`).
 
 Contains data from GeoNames (geonames.org), licensed under CC BY 4.0.
 """

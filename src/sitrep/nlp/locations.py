@@ -22,7 +22,7 @@ _ANCHOR = (
 )
 _DISTANCE = (
     r"(?:(?:about|some|around|roughly|nearly|approximately|almost|just|only) )?"
-    r"\d+(?:\.\d+)? ?(?:km|kilometres|kilometers|miles|mi)\b"
+    r"\d[\d,]*(?:\.\d+)? ?(?:km|kilometres|kilometers|miles|mi)\b"
 )
 _RELATIVE = re.compile(
     rf"(?P<phrase>(?:{_DISTANCE} (?:to the )?)?(?:{_DIRECTION}) (?:of|outside|from) {_ANCHOR}"

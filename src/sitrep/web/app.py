@@ -17,6 +17,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from sitrep import __version__
 from sitrep.errors import SitrepError, StoreError
+from sitrep.geo.gazetteer import ATTRIBUTION
 from sitrep.records import StoredArticle
 from sitrep.service import Service
 from sitrep.settings import Settings
@@ -90,6 +91,19 @@ def create_app(settings: Settings, service: Service | None = None) -> FastAPI:
     def search_page(request: Request, q: str = "") -> Response:
         hits = service.search(q, limit=50) if q.strip() else []
         return templates.TemplateResponse(request, "search.html", {"q": q, "hits": hits})
+
+    @app.get("/about", response_class=HTMLResponse, include_in_schema=False)
+    def about_page(request: Request) -> Response:
+        try:
+            info = service.gazetteer_info()
+        except StoreError:  # no index yet: the credits still apply
+            info = {}
+        context = {
+            "attribution": info.get("attribution", ATTRIBUTION),
+            "built_at": info.get("built_at"),
+            "dumps": info.get("dumps"),
+        }
+        return templates.TemplateResponse(request, "about.html", context)
 
     # -- JSON API
 
