@@ -58,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
             list(plain.pipe(segments))
             best["spacy"] = min(best["spacy"], time.perf_counter() - start)
             start = time.perf_counter()
-            events = sum(len(coder.code(a)) for a in texts)
+            events = sum(len(m) for m in coder.code_many(texts))
             best["sitrep"] = min(best["sitrep"], time.perf_counter() - start)
     print(f"{len(texts)} articles, {words} words, {events} event mentions ({args.corpus})")
     for name, seconds in best.items():

@@ -41,7 +41,9 @@ DEMO_HELD_BACK = ("updates",)
 
 Progress = Callable[[Outcome], None]
 CodingProgress = Callable[[int], None]
-CODING_BATCH = 200
+# Articles parsed together when coding: large enough for the model's batching, small
+# enough that progress is reported often and an interruption loses little.
+PARSE_BATCH = 16
 
 
 @dataclass(frozen=True)
@@ -224,7 +226,7 @@ class Service:
     def analyze(self, target: str) -> tuple[Article, list[EventMention]]:
         """Extract one input and code its events, storing nothing."""
         article = self.extract_preview(target)
-        return article, self._code(article)[0]
+        return article, self._code([article])[0][0]
 
     def geoparse(self, records: Sequence[tuple[str, Mapping[str, Any]]]) -> list[dict[str, Any]]:
         """Places of each (where, record): all records are checked before any is parsed."""
@@ -246,11 +248,12 @@ class Service:
 
         report = CodingReport()
         version = self.coder.version
-        while ids := self.store.articles_to_code(version, recode=recode, limit=CODING_BATCH):
-            for article_id in ids:
-                stored = self.store.get_article(article_id)
-                mentions, reason = self._code(stored.article)
-                note = _truncation_note(stored.article) if reason is None else reason
+        while ids := self.store.articles_to_code(version, recode=recode, limit=PARSE_BATCH):
+            articles = [self.store.get_article(article_id).article for article_id in ids]
+            for article_id, article, (mentions, reason) in zip(
+                ids, articles, self._code(articles), strict=True
+            ):
+                note = _truncation_note(article) if reason is None else reason
                 status = "coded" if reason is None else "skipped"
                 self.store.save_coding(
                     article_id, version, mentions, status=status, reason=note, now=_now()
@@ -260,13 +263,12 @@ class Service:
                     progress(article_id)
         return report
 
-    def _code(self, article: Article) -> tuple[list[EventMention], str | None]:
-        """Event mentions of an article, or none with the reason it was not coded."""
-        if not article.paragraphs:
-            return [], "no article body"
-        if not article.is_english:
-            return [], f"language {article.language}: only English is coded"
-        return self.coder.code(article), None
+    def _code(self, articles: Sequence[Article]) -> list[tuple[list[EventMention], str | None]]:
+        """Event mentions of each article, or none with the reason it was not coded."""
+        reasons = [_not_codable(article) for article in articles]
+        codable = [a for a, reason in zip(articles, reasons, strict=True) if reason is None]
+        coded = iter(self.coder.code_many(codable))
+        return [([], reason) if reason else (next(coded), None) for reason in reasons]
 
     @property
     def coder(self) -> EventCoder:
@@ -455,6 +457,14 @@ def _rebuild_scope(meta: dict[str, str] | None, countries: list[str] | None) -> 
 
 def _scope_text(scope: set[str] | None) -> str:
     return ",".join(sorted(scope)) if scope else "all"
+
+
+def _not_codable(article: Article) -> str | None:
+    if not article.paragraphs:
+        return "no article body"
+    if not article.is_english:
+        return f"language {article.language}: only English is coded"
+    return None
 
 
 def _truncation_note(article: Article) -> str | None:

@@ -54,10 +54,17 @@ class EventCoder:
 
     def code(self, article: Article) -> list[EventMention]:
         """Coded and geocoded mentions of the article's events."""
-        mentions, places = self._coder.code_with_places(article)
+        return self.code_many([article])[0]
+
+    def code_many(self, articles: Sequence[Article]) -> list[list[EventMention]]:
+        """:meth:`code` for several articles, parsed in one batch."""
+        coded = self._coder.code_many(articles)
         if self.locator is None:
-            return mentions
-        return self.locator.locate(mentions, article.coding_text, places)
+            return [mentions for mentions, _ in coded]
+        return [
+            self.locator.locate(mentions, article.coding_text, places)
+            for article, (mentions, places) in zip(articles, coded, strict=True)
+        ]
 
     def classify_texts(self, texts: Sequence[str]) -> list[Classification | None]:
         sentences = [doc[:] for doc in self.nlp.pipe(texts)]

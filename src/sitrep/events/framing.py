@@ -52,6 +52,9 @@ def aspirational(trigger: Token) -> bool:
 
 def claimant(sentence: Span) -> Token | None:
     """The subject of "claimed responsibility" in the sentence, if it is one."""
+    text = sentence.text
+    if "responsib" not in text and "credit" not in text:
+        return None  # most sentences: no need to walk the parse
     for token in sentence:
         if token.lemma_.lower() not in ("claim", "admit", "accept"):
             continue

@@ -112,6 +112,8 @@ def attribute_sentences(sentences: list[Span]) -> list[Attribution]:
 
 
 def _according_to(sentence: Span) -> Attribution | None:
+    if "ccording" not in sentence.text:
+        return None
     for token in sentence:
         if token.lower_ == "according" and token.i + 1 < sentence.end:
             to = token.doc[token.i + 1]
@@ -122,6 +124,8 @@ def _according_to(sentence: Span) -> Attribution | None:
 
 
 def _citing(sentence: Span) -> Attribution | None:
+    if "cit" not in sentence.text.lower():
+        return None
     for token in sentence:
         if token.lemma_ == "cite" and token.pos_ == "VERB":
             objects = [c for c in token.children if c.dep_ in ("dobj", "pobj")]
