@@ -32,6 +32,7 @@ if TYPE_CHECKING:  # the coder pulls in spaCy: imported only when coding
     from sitrep.events.classify import Classification
     from sitrep.events.engine import CodingReport, EventCoder
     from sitrep.geo.dumps import Download, DumpProgress
+    from sitrep.store.coding import StoredMention
 
 __all__ = ["DEMO_CORPUS", "GazetteerUpdate", "PollResult", "Service"]
 
@@ -366,6 +367,10 @@ class Service:
 
     def article(self, article_id: int) -> StoredArticle:
         return self.store.get_article(article_id)
+
+    def mentions_of(self, article_id: int) -> list[StoredMention]:
+        """The stored event mentions of an article, with their location and provenance."""
+        return self.store.mentions_of(article_id)
 
     def copies(self, article_id: int) -> list[StoredArticle]:
         return self.store.copies_of(article_id)

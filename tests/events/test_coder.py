@@ -152,6 +152,10 @@ def test_process_codes_once_and_says_when_it_cut_an_article(
         assert list(report.skipped) == ["language fr: only English is coded"]
         assert service.code_events().coded == 0  # idempotent
         assert service.code_events(recode=True).coded == 0  # same coder version
+        [stored] = [row for row in service.articles() if row.article.is_english]
+        geo = service.mentions_of(stored.id)[0]["location"]["geo"]
+        assert geo["geonames_id"] == 168661 and geo["geo_precision"] == 1  # Kafr Nabl
+        assert geo["admin1"] == "Idlib" and geo["reasoning"]
 
 
 def test_seed_events_are_on_the_map(seed_like: list[EventMention]) -> None:
@@ -186,3 +190,25 @@ def test_unresolved_and_implausible_places_are_flagged(
     far = geos["Saraqib"]
     assert far is not None and far.review and "not a plausible distance" in far.reasoning
     assert far.geonames_id == 164816  # the named town, the distance ignored
+
+
+def test_parts_of_provinces_are_areas(coder_service: Service, tmp_path: Path) -> None:
+    from sitrep.geo.relative import distance_km
+
+    dump = tmp_path / "parts.txt"
+    dump.write_text(
+        "Strikes in the north-west\n\nFebruary 10, 2020\n\n"
+        "Russian warplanes struck villages in the western Aleppo countryside on Sunday, "
+        "killing six civilians, rescue workers said.\n\n"
+        "Government forces shelled towns in southern Idlib on Monday, killing four "
+        "civilians, a monitoring group said.\n"
+    )
+    _, events = coder_service.analyze(str(dump))
+    geos = {e.location.text: e.location.geo for e in events if e.location}
+    aleppo, idlib = geos["Aleppo"], geos["Idlib"]
+    assert aleppo is not None and idlib is not None
+    assert aleppo.geo_precision == 3 and "western part of Aleppo" in aleppo.reasoning
+    assert idlib.geo_precision == 3 and "southern part of Idlib" in idlib.reasoning
+    assert aleppo.lon is not None and aleppo.lon < 37.16  # west of Aleppo city
+    assert idlib.lat is not None and idlib.lat < 35.8  # south of the province's middle
+    assert distance_km(idlib.lat, idlib.lon or 0, 35.93, 36.63) < 60  # still in Idlib

@@ -85,16 +85,17 @@ class Locator:
                 review=True,
             )
         bearing = region_part(text[max(0, found.start - 40) : found.start])
-        if (bearing is not None and place.kind in ("admin1", "country")) or (
-            bearing is not None and found.hint == "admin"
-        ):
-            lat, lon = destination(place.lat, place.lon, bearing, place.radius_km / 2)
+        if bearing is not None:
+            # "southern Idlib": the part of the area (or, for a town, its side) named.
+            area = place.kind in ("admin1", "admin2", "country", "continent")
+            extent = place.radius_km if area else _NEAR_RADIUS_KM
+            lat, lon = destination(place.lat, place.lon, bearing, extent / 2)
             return self._geo_of(
                 place,
                 found.confidence,
                 (lat, lon),
-                3,
-                max(place.radius_km * 0.6, _DIRECTION_RADIUS_KM),
+                3 if area else 2,
+                max(extent * 0.6, _DIRECTION_RADIUS_KM if area else _NEAR_RADIUS_KM / 2),
                 f"the {_compass_word(bearing)} part of {place.name}, {source}",
             )
         if place.kind == "country":

@@ -19,7 +19,7 @@ from functools import lru_cache
 from typing import Any
 
 from sitrep.geo.gazetteer import Candidate, Gazetteer, Place
-from sitrep.geo.relative import distance_km
+from sitrep.geo.relative import distance_km, region_part
 
 __all__ = ["Resolution", "Resolver", "clean_name", "demonym_country"]
 
@@ -72,6 +72,8 @@ def _with_context(text: str, start: int, end: int) -> tuple[str, str | None]:
         return country, "country"  # "Russian" forces: Russia
     if hint is None and _AFTER.match(text[end : end + 16]):
         hint = "admin"
+    elif hint is None and region_part(text[max(0, start - 40) : start]) is not None:
+        hint = "admin"  # "southern Idlib": the province's south, not the city's
     elif hint is None and _BEFORE.search(text[max(0, start - 16) : start]):
         hint = "city"
     return name, hint

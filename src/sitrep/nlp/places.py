@@ -39,6 +39,7 @@ from spacy.tokens import Doc, Span, Token
 
 from sitrep.geo.gazetteer import Candidate, Gazetteer, Scope, default_gazetteer
 from sitrep.geo.names import ARTICLES, bare_name, similarity
+from sitrep.geo.resolve import demonym_country
 
 __all__ = [
     "DEFAULT_STOP_WORDS",
@@ -371,6 +372,8 @@ def _fits_entities(view: _View, match: _Match) -> bool:
             if not _confident(view.doc, match):
                 return False  # a shorter entity the place span would swallow
             continue
+        if ent.label_ == "NORP" and same and _city_not_people(view.doc, match):
+            continue  # the small model calls "Aleppo" a nationality now and then
         if ent.label_ in _NOT_PLACES:
             return False  # "May" is a date, "Syrian" a nationality
         if not inside:
@@ -378,6 +381,19 @@ def _fits_entities(view: _View, match: _Match) -> bool:
         if not _confident(view.doc, match):
             return False  # the same span as a PERSON or ORG: only a sure place wins
     return True
+
+
+def _city_not_people(doc: Doc, match: _Match) -> bool:
+    """A NORP span that is exactly a known town's own name and no demonym ("Aleppo")."""
+    best = match.best
+    text = doc[match.start : match.end].text
+    return (
+        best.exact
+        and _own_name(best)
+        and best.place.population >= 10_000
+        and demonym_country(text) is None
+        and not text.lower().endswith(("an", "ese", "ish", "i"))
+    )
 
 
 def _confident(doc: Doc, match: _Match) -> bool:
