@@ -292,3 +292,25 @@ def test_geoparse(env: dict[str, str]) -> None:
     assert not_json.stdout == b""  # nothing is written when any line is bad
     latin1 = _geoparse(env, '{"id": 1, "text": "Alep\xe9"}\n'.encode("latin-1"))
     assert latin1.returncode == 2 and b"not UTF-8" in latin1.stderr
+
+
+def test_fuse_and_list_events(env: dict[str, str]) -> None:
+    fusion = ROOT / "tests" / "fixtures" / "fusion"
+    assert run(env, "ingest", str(fusion)).returncode == 0
+    processed = run(env, "process")
+    assert processed.returncode == 0, processed.stderr
+    assert "fused:" in processed.stdout
+    listed = run(env, "events", "list", "--json", "--sub-type", "Shelling/artillery/missile attack")
+    assert listed.returncode == 0, listed.stderr
+    events = [json.loads(line) for line in listed.stdout.splitlines()]
+    kafr_nabl = [e for e in events if (e.get("location") or {}).get("text") == "Kafr Nabl"]
+    assert len(kafr_nabl) == 1 and kafr_nabl[0]["disputed"] is True
+    shown = run(env, "events", "show", str(kafr_nabl[0]["id"]))
+    assert shown.returncode == 0 and '"history"' in shown.stdout
+    assert run(env, "fuse", "--check").returncode == 0
+    table = run(env, "events", "list", "--disputed")
+    assert "Kafr Nabl" in table.stdout
+    bad = run(env, "events", "list", "--bbox", "40,30,36,37")
+    assert bad.returncode == 2 and "--bbox" in bad.stderr
+    missing = run(env, "events", "show", "9999")
+    assert missing.returncode == 2 and "E110" in missing.stderr

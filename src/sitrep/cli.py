@@ -25,7 +25,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from sitrep import __version__, cli_gazetteer, cli_geo
+from sitrep import __version__, cli_events, cli_gazetteer, cli_geo
 from sitrep.errors import InputError, SitrepError
 from sitrep.ingest.files import SUFFIXES
 from sitrep.ingest.sources import is_url
@@ -227,6 +227,9 @@ def process(
     skipped = sum(report.skipped.values())
     note = ", ".join(f"{n} {reason}" for reason, n in report.skipped.most_common())
     out.print(f"not coded: {skipped}" + (f" ({note})" if note else ""))
+    with _service() as service:
+        fused = service.fuse()
+    out.print(f"fused: {fused.mentions} mention(s) into {fused.events} event(s)")
 
 
 # -- feeds
@@ -579,6 +582,7 @@ def main() -> None:
 
 
 cli_geo.register(app)
+cli_events.register(app)
 
 if __name__ == "__main__":
     main()

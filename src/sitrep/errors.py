@@ -34,6 +34,7 @@ ERROR_CODES: dict[str, str] = {
     "E107": "A sitemap cannot be parsed.",
     "E108": "The input cannot be decoded as text.",
     "E109": "A duration or interval is malformed.",
+    "E110": "No event or actor has that id.",
     # network
     "E201": "The URL is malformed or uses a scheme other than http(s).",
     "E202": "The host resolves to an address that the settings do not allow.",

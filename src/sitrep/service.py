@@ -25,6 +25,7 @@ from sitrep.records import (
     Status,
     StoredArticle,
 )
+from sitrep.service_events import EventsService
 from sitrep.settings import Settings, parse_duration
 from sitrep.store import IngestIssue, NewArticle, SearchHit, Store, open_store
 
@@ -86,7 +87,7 @@ class _NoMemory:
         return False
 
 
-class Service:
+class Service(EventsService):
     def __init__(self, settings: Settings, store: Store | None = None) -> None:
         self.settings = settings
         self._store = store

@@ -150,3 +150,58 @@ event_mentions = Table(
 Index("ix_event_mentions_article", event_mentions.c.article_id)
 Index("ix_event_mentions_type", event_mentions.c.sub_event_type)
 Index("ix_event_mentions_date", event_mentions.c.event_date)
+
+# Fused events: one row per real-world event; the fused record as JSON, filter keys as
+# columns, and the summary fusion matches new mentions against (``cluster``).
+fused_events = Table(
+    "fused_events",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("event_key", String(32), nullable=False, unique=True),
+    Column("event_type", Text, nullable=False),
+    Column("sub_event_type", Text, nullable=False),
+    Column("first_date", String(10)),
+    Column("last_date", String(10)),
+    Column("lat", Float),
+    Column("lon", Float),
+    Column("country", String(8)),
+    Column("actor1_id", Text),
+    Column("actor2_id", Text),
+    Column("confidence", Float, nullable=False),
+    Column("disputed", Integer, nullable=False),
+    Column("outlets", Integer, nullable=False),
+    Column("confirmations", Integer, nullable=False),
+    Column("fatalities", Integer),
+    Column("retracted", Integer, nullable=False),
+    Column("record", JSON, nullable=False),
+    Column("cluster", JSON, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+Index("ix_fused_events_dates", fused_events.c.first_date, fused_events.c.last_date)
+Index("ix_fused_events_type", fused_events.c.sub_event_type)
+
+# Which event each mention belongs to, how sure fusion was, and what else it might be.
+event_members = Table(
+    "event_members",
+    metadata,
+    Column("mention_id", Integer, primary_key=True),
+    Column("event_id", Integer, ForeignKey("fused_events.id"), nullable=False),
+    Column("score", Float, nullable=False),
+    Column("alternatives", JSON, nullable=False),
+    Column("added_at", DateTime(timezone=True), nullable=False),
+)
+Index("ix_event_members_event", event_members.c.event_id)
+
+# Append-only changelog: every change to an event, with the record as it then stood.
+event_history = Table(
+    "event_history",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("event_id", Integer, ForeignKey("fused_events.id"), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("action", String(16), nullable=False),  # created | mention_added | retracted ...
+    Column("cause", Text, nullable=False),
+    Column("record", JSON, nullable=False),
+)
+Index("ix_event_history_event_at", event_history.c.event_id, event_history.c.at)

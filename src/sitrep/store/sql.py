@@ -31,6 +31,7 @@ from sitrep.records import Article, Feed, StoredArticle
 from sitrep.store import search as fulltext
 from sitrep.store.base import IngestIssue, NewArticle, SearchHit
 from sitrep.store.coding import CodingQueries
+from sitrep.store.events import EventQueries
 from sitrep.store.schema import (
     article_bands,
     article_signatures,
@@ -50,7 +51,7 @@ def open_store(url: str) -> SqlStore:
     return SqlStore(url)
 
 
-class SqlStore(CodingQueries):
+class SqlStore(CodingQueries, EventQueries):
     def __init__(self, url: str) -> None:
         self.url = url
         self.engine = _create_engine(url)

@@ -1,0 +1,144 @@
+"""Event commands of the CLI: `sitrep fuse`, `sitrep events list` and `sitrep events show`.
+
+Added to the main Typer app by :mod:`sitrep.cli`; thin, the work is the service's.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from sitrep.store.events import EventFilter
+
+__all__ = ["app", "register"]
+
+app = typer.Typer(help="Fused events: list and show them.", no_args_is_help=True)
+out = Console(highlight=False)
+
+
+def register(main: typer.Typer) -> None:
+    main.command("fuse")(fuse)
+    main.add_typer(app, name="events")
+
+
+def fuse(
+    check: Annotated[
+        bool, typer.Option(help="Fuse everything again in memory and compare with the store.")
+    ] = False,
+) -> None:
+    """Fuse event mentions from every article into events (only the new ones)."""
+    from sitrep.cli import _service
+
+    with _service() as service:
+        if check:
+            result = service.fusion_check()
+            verdict = "same as stored" if result["same"] else "DIFFERENT from stored"
+            out.print(f"from scratch: {result['events']} event(s), {verdict}")
+            for key in result["differences"]:
+                out.print(f"  differs: {key}")
+            raise typer.Exit(0 if result["same"] else 1)
+        report = service.fuse()
+    out.print(
+        f"fused: {report.mentions} mention(s); {report.created} event(s) created, "
+        f"{report.updated} updated; {report.events} event(s) in all"
+    )
+
+
+@app.command("list")
+def list_events(
+    since: Annotated[str | None, typer.Option(help="From this date (YYYY-MM-DD).")] = None,
+    until: Annotated[str | None, typer.Option(help="Up to this date (YYYY-MM-DD).")] = None,
+    event_type: Annotated[str | None, typer.Option("--type", help="ACLED event type.")] = None,
+    sub_event_type: Annotated[str | None, typer.Option("--sub-type")] = None,
+    actor: Annotated[
+        list[str] | None, typer.Option(help="Actor id (repeatable); its proxies count too.")
+    ] = None,
+    bbox: Annotated[str | None, typer.Option(help="west,south,east,north in degrees.")] = None,
+    min_confidence: Annotated[float, typer.Option(min=0.0, max=1.0)] = 0.0,
+    disputed: Annotated[bool, typer.Option(help="Only events with disputed fields.")] = False,
+    text: Annotated[str | None, typer.Option(help="Words in the event's record.")] = None,
+    as_of: Annotated[
+        str | None, typer.Option(help="The list as it stood then (ISO date or datetime).")
+    ] = None,
+    sort: Annotated[str, typer.Option(help="date or confidence.")] = "date",
+    limit: Annotated[int, typer.Option(min=1, max=10_000)] = 50,
+    offset: Annotated[int, typer.Option(min=0)] = 0,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON record per line.")] = False,
+) -> None:
+    """Fused events, newest first, with filters."""
+    from sitrep.cli import _service
+
+    with _service() as service:
+        where = EventFilter(
+            since=since,
+            until=until,
+            event_type=event_type,
+            sub_event_type=sub_event_type,
+            actors=service.actor_family(actor or []),
+            bbox=_bbox(bbox),
+            min_confidence=min_confidence,
+            disputed=disputed,
+            text=text,
+            as_of=_when(as_of),
+        )
+        events = service.events(where, limit=limit, offset=offset, order=sort)
+    if as_json:
+        for event in events:
+            out.print_json(json.dumps(event, ensure_ascii=False, default=str), indent=None)
+        return
+    table = Table("id", "date", "type", "where", "outlets", "conf.", "notes")
+    for event in events:
+        location = event.get("location") or {}
+        flag = " [red]disputed[/]" if event.get("disputed") else ""
+        table.add_row(
+            str(event["id"]),
+            str(event.get("date") or "-"),
+            escape(event["sub_event_type"]),
+            escape(str(location.get("text") or "-")),
+            f"{len(event['outlets'])} ({event['confirmations']} indep.)",
+            f"{event['confidence']:.2f}{flag}",
+            escape(event.get("notes") or ""),
+        )
+    out.print(table)
+
+
+@app.command("show")
+def show(event_id: int) -> None:
+    """One event: its fields, the claims behind them, its mentions and its history."""
+    from sitrep.cli import _service
+
+    with _service() as service:
+        event = service.event(event_id)
+    out.print_json(json.dumps(event, ensure_ascii=False, default=str))
+
+
+def _bbox(value: str | None) -> tuple[float, float, float, float] | None:
+    if value is None:
+        return None
+    try:
+        west, south, east, north = (float(part) for part in value.split(","))
+    except ValueError:
+        raise typer.BadParameter("expected west,south,east,north", param_hint="--bbox") from None
+    if not (-180 <= west < east <= 180 and -90 <= south < north <= 90):
+        raise typer.BadParameter(
+            "coordinates out of range or in the wrong order", param_hint="--bbox"
+        )
+    return west, south, east, north
+
+
+def _when(value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(
+            f"{value!r} is no ISO date or datetime", param_hint="--as-of"
+        ) from None
+    return moment if moment.tzinfo else moment.astimezone()

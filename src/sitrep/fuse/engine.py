@@ -1,0 +1,159 @@
+"""One fusion step: new mentions in, the changes to the events they touch out.
+
+The service reads unfused mentions oldest first, asks :func:`plan_batch` what changes,
+and saves the changes (and their history) in one transaction. :func:`fuse_all` does the
+same from scratch in memory, to check that the stored events are what a fresh run gives.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime, timedelta
+from typing import Any, Protocol
+from urllib.parse import urlsplit
+
+from sitrep.fuse.cluster import Assignment, Cluster, Clusterer
+from sitrep.fuse.match import FusionMention, Related
+from sitrep.fuse.summary import summarize
+from sitrep.store.events import EventChange, MentionFacts
+
+__all__ = ["FusionReader", "cluster_json", "fuse_all", "fusion_mention", "plan_batch"]
+
+# Days around a batch's dates whose events may take its mentions: the widest date window
+# (a month) on each side, for the mention and for the event.
+_LOAD_MARGIN = timedelta(days=62)
+
+
+class FusionReader(Protocol):
+    def event_clusters(self, first: str, last: str) -> list[dict[str, Any]]: ...
+    def event_member_ids(self, event_key: str) -> list[tuple[int, float]]: ...
+    def mention_facts(self, mention_ids: Sequence[int]) -> list[MentionFacts]: ...
+
+
+def fusion_mention(facts: MentionFacts) -> FusionMention:
+    record = facts.record
+    geo = (record.get("location") or {}).get("geo") or {}
+    actor1, actor2 = record.get("actor1") or {}, record.get("actor2") or {}
+    return FusionMention(
+        id=facts.mention_id,
+        article_id=facts.article_id,
+        outlet=_outlet(facts),
+        copy_of=facts.article_id,  # only originals are coded; their copies are copy_sites
+        reported=_reported(facts),
+        event_type=str(record["event_type"]),
+        sub_event_type=str(record["sub_event_type"]),
+        date=date.fromisoformat(record["date"]) if record.get("date") else None,
+        date_precision=str(record.get("date_precision") or "unknown"),
+        actor1=actor1.get("actor_id"),
+        actor2=actor2.get("actor_id"),
+        lat=geo.get("lat"),
+        lon=geo.get("lon"),
+        radius_km=float(geo.get("radius_km") or 0.0),
+        confidence=float(record.get("confidence") or 0.5),
+        record=record,
+        also_in=tuple(facts.copy_sites),
+    )
+
+
+def plan_batch(
+    facts: Sequence[MentionFacts], reader: FusionReader, related: Related
+) -> list[EventChange]:
+    """The changes that fusing these (unfused, oldest-first) mentions makes."""
+    mentions = [fusion_mention(f) for f in facts]
+    clusterer = Clusterer(related)
+    dated = [m.date for m in mentions if m.date is not None]
+    if dated:
+        first, last = min(dated) - _LOAD_MARGIN, max(dated) + _LOAD_MARGIN
+        stored = reader.event_clusters(first.isoformat(), last.isoformat())
+        clusterer.load(_cluster(c) for c in stored)
+    touched: dict[str, list[Assignment]] = {}
+    for mention in mentions:
+        assignment = clusterer.add(mention)
+        touched.setdefault(assignment.event_key, []).append(assignment)
+    by_id = {m.id: m for m in mentions}
+    return [
+        _change(key, new, clusterer.clusters[key], reader, by_id, related)
+        for key, new in sorted(touched.items())
+    ]
+
+
+def fuse_all(mentions: Iterable[FusionMention], related: Related) -> dict[str, list[int]]:
+    """Events from scratch, in memory: event key -> member mention ids."""
+    clusterer = Clusterer(related)
+    for mention in sorted(mentions, key=lambda m: m.id):
+        clusterer.add(mention)
+    return {key: sorted(c.members) for key, c in clusterer.clusters.items()}
+
+
+def cluster_json(cluster: Cluster) -> dict[str, Any]:
+    return {
+        "key": cluster.key,
+        "sub_event_type": cluster.sub_event_type,
+        "first": cluster.first.isoformat() if cluster.first != date.min else None,
+        "last": cluster.last.isoformat() if cluster.last != date.min else None,
+        "points": [list(p) for p in cluster.points],
+        "actors": sorted(cluster.actors),
+        "members": list(cluster.members),
+        "window": cluster.window,
+        "modality": cluster.modality,
+    }
+
+
+def _cluster(data: dict[str, Any]) -> Cluster:
+    first = date.fromisoformat(data["first"]) if data.get("first") else date.min
+    last = date.fromisoformat(data["last"]) if data.get("last") else date.min
+    return Cluster(
+        key=data["key"],
+        sub_event_type=data["sub_event_type"],
+        first=first,
+        last=last,
+        points=[(float(a), float(b), float(c)) for a, b, c in data["points"]],
+        actors=set(data["actors"]),
+        members=[int(m) for m in data["members"]],
+        window=int(data["window"]),
+        modality=str(data.get("modality", "asserted")),
+    )
+
+
+def _change(
+    key: str,
+    new: list[Assignment],
+    cluster: Cluster,
+    reader: FusionReader,
+    fresh: dict[int, FusionMention],
+    related: Related,
+) -> EventChange:
+    stored = reader.event_member_ids(key)
+    scores = dict(stored) | {a.mention_id: a.score for a in new}
+    older = [fusion_mention(f) for f in reader.mention_facts([m for m, _ in stored])]
+    members = [*older, *(fresh[a.mention_id] for a in new)]
+    record = summarize(key, members, scores, related)
+    created = any(a.created for a in new)
+    articles = sorted({fresh[a.mention_id].article_id for a in new})
+    cause = f"{len(new)} mention(s) from article(s) {', '.join(map(str, articles))}"
+    return EventChange(
+        event_key=key,
+        action="created" if created else "mention_added",
+        cause=cause,
+        record=record,
+        cluster=cluster_json(cluster),
+        members=[(a.mention_id, a.score, a.alternatives) for a in new],
+    )
+
+
+def _outlet(facts: MentionFacts) -> str:
+    if facts.site:
+        return facts.site
+    host = urlsplit(facts.url).hostname if facts.url else None
+    if host:
+        return host.removeprefix("www.")
+    return facts.source.rsplit("/", 1)[-1] or "unknown"
+
+
+def _reported(facts: MentionFacts) -> date | None:
+    if facts.published:
+        try:
+            return date.fromisoformat(facts.published[:10])
+        except ValueError:
+            pass
+    return facts.ingested_at.date() if isinstance(facts.ingested_at, datetime) else None

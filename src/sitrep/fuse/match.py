@@ -1,0 +1,148 @@
+"""Whether a mention and an event describe the same happening, and how likely.
+
+Four things must fit: the type (the same sub-event type, or kinds of violence that news
+describes interchangeably), the date (within each other's precision), the place (within
+the union of their uncertainty radii) and the actors (the same, or linked in the actor
+knowledge base). Each gives a score in [0, 1]; the match score is their weighted
+geometric mean, and a mention joins an event only above a threshold.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sitrep.geo.relative import distance_km
+
+__all__ = [
+    "THRESHOLD",
+    "FusionMention",
+    "compatible_types",
+    "date_window",
+    "match_score",
+]
+
+THRESHOLD = 0.6
+# Days either side of a date that its precision leaves open (ACLED-style precisions).
+# A year is too vague to fuse on: such mentions only meet reports of the same date.
+_WINDOW = {"day": 1, "week": 7, "month": 31}
+# Kinds of the same violence that outlets describe differently: one reports "clashes",
+# another "the army took the town"; one "shelling", another "strikes".
+_FAMILIES = (
+    frozenset(
+        {"Armed clash", "Government regains territory", "Non-state actor overtakes territory"}
+    ),
+    frozenset({"Air/drone strike", "Shelling/artillery/missile attack"}),
+    frozenset({"Remote explosive/landmine/IED", "Suicide bomb", "Grenade"}),
+    frozenset(
+        {"Peaceful protest", "Protest with intervention", "Excessive force against protesters"}
+    ),
+    frozenset({"Violent demonstration", "Mob violence"}),
+)
+_NEAR_KM = 5.0  # slack added to the radii: two reports of one strike rarely share a point
+_WEIGHTS = {"type": 1.0, "date": 1.0, "place": 1.2, "actors": 0.8}
+
+Related = Callable[[str, str], bool]
+
+
+@dataclass(frozen=True)
+class FusionMention:
+    """What fusion needs of a stored mention and of the article it comes from."""
+
+    id: int
+    article_id: int
+    outlet: str
+    copy_of: int  # the article this one copies (itself if it is an original)
+    reported: date | None  # when the article was published (or stored)
+    event_type: str
+    sub_event_type: str
+    date: date | None
+    date_precision: str
+    actor1: str | None  # knowledge-base ids
+    actor2: str | None
+    lat: float | None
+    lon: float | None
+    radius_km: float
+    confidence: float
+    record: dict[str, Any]  # the stored mention record, for summaries
+    also_in: tuple[str, ...] = ()  # outlets that ran copies of the article
+
+
+def date_window(mention: FusionMention) -> int:
+    return _WINDOW.get(mention.date_precision, 0)
+
+
+def compatible_types(a: str, b: str) -> float:
+    """1 for the same sub-event type, 0.6 for one family of violence, else 0."""
+    if a == b:
+        return 1.0
+    return 0.6 if any(a in family and b in family for family in _FAMILIES) else 0.0
+
+
+def match_score(
+    mention: FusionMention,
+    sub_event_type: str,
+    dates: tuple[date, date],
+    points: list[tuple[float, float, float]],
+    actors: set[str],
+    related: Related,
+    slack: int = 0,
+    modality: str = "asserted",
+) -> float:
+    """How well ``mention`` fits an event with these types, dates, points and actors;
+    ``slack`` is the days the event's own least precise date leaves open."""
+    parts = {
+        "type": compatible_types(mention.sub_event_type, sub_event_type)
+        * _modality_fit(mention, modality),
+        "date": _date_fit(mention, dates, slack),
+        "place": _place_fit(mention, points),
+        "actors": _actor_fit(mention, actors, related),
+    }
+    if min(parts.values()) <= 0.0:
+        return 0.0
+    total = sum(_WEIGHTS.values())
+    return math.exp(sum(_WEIGHTS[k] * math.log(v) for k, v in parts.items()) / total)
+
+
+def _modality_fit(mention: FusionMention, modality: str) -> float:
+    """A plan ("will begin patrols") is not the event that later happens, nor one denied."""
+    ours = str(mention.record.get("modality") or "asserted")
+    return 1.0 if (ours == "planned") == (modality == "planned") else 0.0
+
+
+def _date_fit(mention: FusionMention, dates: tuple[date, date], slack: int) -> float:
+    if mention.date is None:
+        return 0.0  # undated background is never fused
+    slack = max(slack, date_window(mention))
+    first, last = dates
+    gap = max((first - mention.date).days, (mention.date - last).days, 0)
+    if gap <= slack:
+        return 1.0 if gap <= 1 else 0.85
+    return 0.0
+
+
+def _place_fit(mention: FusionMention, points: list[tuple[float, float, float]]) -> float:
+    if mention.lat is None or mention.lon is None or not points:
+        return 0.7  # one side does not say where: neither for nor against
+    best = 0.0
+    for lat, lon, radius in points:
+        reach = mention.radius_km + radius + _NEAR_KM
+        gap = distance_km(mention.lat, mention.lon, lat, lon)
+        if gap <= reach:
+            return 1.0
+        best = max(best, math.exp(-(gap - reach) / reach))
+    return best if best >= 0.5 else 0.0
+
+
+def _actor_fit(mention: FusionMention, actors: set[str], related: Related) -> float:
+    mine = {a for a in (mention.actor1, mention.actor2) if a}
+    if not mine or not actors:
+        return 0.8  # unnamed on one side
+    if mine & actors:
+        return 1.0
+    if any(related(a, b) for a in mine for b in actors):
+        return 0.9  # "Iran-backed militias" and the Fatemiyoun Division
+    return 0.45  # named differently: possible (outlets label the same side differently)

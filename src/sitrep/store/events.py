@@ -1,0 +1,331 @@
+"""Store queries for fused events: members, records, history, and "as of" reads."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, Text, and_, cast, func, insert, or_, select, update
+
+from sitrep.store.schema import (
+    articles,
+    event_history,
+    event_members,
+    event_mentions,
+    fused_events,
+)
+
+__all__ = ["EventChange", "EventFilter", "EventQueries", "MentionFacts"]
+
+
+@dataclass(frozen=True)
+class MentionFacts:
+    """A stored mention with the facts of its article that fusion weighs."""
+
+    mention_id: int
+    article_id: int
+    record: dict[str, Any]
+    site: str | None
+    url: str | None
+    source: str
+    published: str | None
+    ingested_at: datetime
+    copy_sites: tuple[str, ...]  # outlets that ran copies of the article
+
+
+@dataclass(frozen=True)
+class EventChange:
+    """One event's new state after fusion, and why it changed."""
+
+    event_key: str
+    action: str  # created | mention_added | mention_removed | retracted
+    cause: str
+    record: dict[str, Any]
+    cluster: dict[str, Any]
+    members: Sequence[tuple[int, float, Sequence[tuple[str, float]]]]  # new members only
+    retracted: bool = False
+
+
+@dataclass(frozen=True)
+class EventFilter:
+    since: str | None = None  # ISO dates, inclusive
+    until: str | None = None
+    event_type: str | None = None
+    sub_event_type: str | None = None
+    actors: tuple[str, ...] = ()  # any of these actor ids as actor 1 or 2
+    bbox: tuple[float, float, float, float] | None = None  # west, south, east, north
+    min_confidence: float = 0.0
+    disputed: bool = False
+    text: str | None = None  # in the notes
+    as_of: datetime | None = None
+
+
+class EventQueries:
+    """Mixed into the SQL store; relies on its ``_read`` and ``_write`` transactions."""
+
+    def _read(self) -> AbstractContextManager[Connection]:  # pragma: no cover - provided
+        raise NotImplementedError
+
+    def _write(self) -> AbstractContextManager[Connection]:  # pragma: no cover - provided
+        raise NotImplementedError
+
+    def unfused_mentions(self, limit: int) -> list[MentionFacts]:
+        """Mentions no event holds yet, oldest first (the order fusion must take them in)."""
+        fused = select(event_members.c.mention_id)
+        query = (
+            select(event_mentions.c.id)
+            .where(event_mentions.c.id.not_in(fused))
+            .order_by(event_mentions.c.id)
+            .limit(limit)
+        )
+        with self._read() as conn:
+            ids = list(conn.execute(query).scalars())
+        return self.mention_facts(ids)
+
+    def mention_ids(self) -> list[int]:
+        with self._read() as conn:
+            return list(
+                conn.execute(select(event_mentions.c.id).order_by(event_mentions.c.id)).scalars()
+            )
+
+    def mention_facts(self, mention_ids: Sequence[int]) -> list[MentionFacts]:
+        if not mention_ids:
+            return []
+        query = (
+            select(
+                event_mentions.c.id,
+                event_mentions.c.article_id,
+                event_mentions.c.record,
+                articles.c.site,
+                articles.c.url,
+                articles.c.source,
+                articles.c.published,
+                articles.c.ingested_at,
+            )
+            .join(articles, articles.c.id == event_mentions.c.article_id)
+            .where(event_mentions.c.id.in_(list(mention_ids)))
+            .order_by(event_mentions.c.id)
+        )
+        with self._read() as conn:
+            rows = list(conn.execute(query))
+            article_ids = sorted({row.article_id for row in rows})
+            copies = conn.execute(
+                select(articles.c.duplicate_of, articles.c.site, articles.c.url)
+                .where(articles.c.duplicate_of.in_(article_ids))
+                .order_by(articles.c.id)
+            )
+            copy_sites: dict[int, list[str]] = {}
+            for original, site, url in copies:
+                copy_sites.setdefault(original, []).append(site or url or "unknown")
+        return [
+            MentionFacts(
+                row.id,
+                row.article_id,
+                dict(row.record),
+                row.site,
+                row.url,
+                row.source,
+                row.published,
+                row.ingested_at,
+                tuple(copy_sites.get(row.article_id, ())),
+            )
+            for row in rows
+        ]
+
+    def event_clusters(self, first: str, last: str) -> list[dict[str, Any]]:
+        """The clusters of live events whose dates (with their slack) reach [first, last]."""
+        query = select(fused_events.c.cluster).where(
+            fused_events.c.retracted == 0,
+            fused_events.c.first_date <= last,
+            fused_events.c.last_date >= first,
+        )
+        with self._read() as conn:
+            return [dict(row.cluster) for row in conn.execute(query)]
+
+    def event_member_ids(self, event_key: str) -> list[tuple[int, float]]:
+        query = (
+            select(event_members.c.mention_id, event_members.c.score)
+            .join(fused_events, fused_events.c.id == event_members.c.event_id)
+            .where(fused_events.c.event_key == event_key)
+            .order_by(event_members.c.mention_id)
+        )
+        with self._read() as conn:
+            return [(int(m), float(s)) for m, s in conn.execute(query)]
+
+    def save_fusion(self, changes: Sequence[EventChange], now: datetime) -> None:
+        """Apply fusion's changes in one transaction: events, new members, history."""
+        with self._write() as conn:
+            for change in changes:
+                event_id = _upsert_event(conn, change, now)
+                if change.members:
+                    conn.execute(
+                        insert(event_members),
+                        [
+                            {
+                                "mention_id": m,
+                                "event_id": event_id,
+                                "score": s,
+                                "alternatives": [list(a) for a in alts],
+                                "added_at": now,
+                            }
+                            for m, s, alts in change.members
+                        ],
+                    )
+                conn.execute(
+                    insert(event_history).values(
+                        event_id=event_id,
+                        at=now,
+                        action=change.action,
+                        cause=change.cause,
+                        record=change.record,
+                    )
+                )
+
+    def list_events(
+        self, where: EventFilter, limit: int = 50, offset: int = 0, order: str = "date"
+    ) -> list[dict[str, Any]]:
+        """Fused events matching ``where``, newest first (or by ``confidence``)."""
+        if where.as_of is not None:
+            return self._events_as_of(where, limit, offset)
+        query = select(fused_events.c.id, fused_events.c.record).where(
+            fused_events.c.retracted == 0, *_conditions(where)
+        )
+        sort = fused_events.c.confidence if order == "confidence" else fused_events.c.first_date
+        query = query.order_by(sort.desc(), fused_events.c.id.desc()).limit(limit).offset(offset)
+        with self._read() as conn:
+            return [{"id": row.id, **row.record} for row in conn.execute(query)]
+
+    def get_event(self, event_id: int) -> dict[str, Any] | None:
+        with self._read() as conn:
+            row = conn.execute(select(fused_events).where(fused_events.c.id == event_id)).first()
+            if row is None:
+                return None
+            history = conn.execute(
+                select(event_history.c.at, event_history.c.action, event_history.c.cause)
+                .where(event_history.c.event_id == event_id)
+                .order_by(event_history.c.id)
+            )
+            changes = [
+                {"at": at.isoformat(), "action": action, "cause": cause}
+                for at, action, cause in history
+            ]
+        return {"id": row.id, "retracted": bool(row.retracted), **row.record, "history": changes}
+
+    def count_events(self) -> int:
+        query = select(func.count()).select_from(fused_events).where(fused_events.c.retracted == 0)
+        with self._read() as conn:
+            return int(conn.execute(query).scalar_one())
+
+    def fused_membership(self) -> dict[str, list[int]]:
+        """Every live event's members: what a from-scratch run must reproduce."""
+        query = (
+            select(fused_events.c.event_key, event_members.c.mention_id)
+            .join(event_members, event_members.c.event_id == fused_events.c.id)
+            .where(fused_events.c.retracted == 0)
+            .order_by(event_members.c.mention_id)
+        )
+        membership: dict[str, list[int]] = {}
+        with self._read() as conn:
+            for key, mention in conn.execute(query):
+                membership.setdefault(key, []).append(int(mention))
+        return membership
+
+    def _events_as_of(self, where: EventFilter, limit: int, offset: int) -> list[dict[str, Any]]:
+        """Each event's record as its latest history entry at ``as_of`` left it."""
+        latest = (
+            select(event_history.c.event_id, func.max(event_history.c.id).label("last"))
+            .where(event_history.c.at <= where.as_of)
+            .group_by(event_history.c.event_id)
+            .subquery()
+        )
+        query = (
+            select(event_history.c.event_id, event_history.c.action, event_history.c.record)
+            .join(latest, latest.c.last == event_history.c.id)
+            .order_by(event_history.c.event_id.desc())
+        )
+        with self._read() as conn:
+            rows = [row for row in conn.execute(query) if row.action != "retracted"]
+        found = [{"id": row.event_id, **row.record} for row in rows]
+        return [e for e in found if _matches(e, where)][offset : offset + limit]
+
+
+def _upsert_event(conn: Connection, change: EventChange, now: datetime) -> int:
+    record = change.record
+    geo = (record.get("location") or {}).get("geo") or {}
+    fatalities = record.get("fatalities") or {}
+    values = {
+        "event_type": record["event_type"],
+        "sub_event_type": record["sub_event_type"],
+        "first_date": change.cluster.get("first"),
+        "last_date": change.cluster.get("last"),
+        "lat": geo.get("lat"),
+        "lon": geo.get("lon"),
+        "country": geo.get("country"),
+        "actor1_id": (record.get("actor1") or {}).get("actor_id"),
+        "actor2_id": (record.get("actor2") or {}).get("actor_id"),
+        "confidence": record["confidence"],
+        "disputed": int(record["disputed"]),
+        "outlets": len(record["outlets"]),
+        "confirmations": record["confirmations"],
+        "fatalities": fatalities.get("value"),
+        "retracted": int(change.retracted),
+        "record": record,
+        "cluster": change.cluster,
+        "updated_at": now,
+    }
+    found = conn.execute(
+        select(fused_events.c.id).where(fused_events.c.event_key == change.event_key)
+    ).scalar()
+    if found is not None:
+        conn.execute(update(fused_events).where(fused_events.c.id == found).values(**values))
+        return int(found)
+    inserted = conn.execute(
+        insert(fused_events).values(event_key=change.event_key, created_at=now, **values)
+    )
+    key = inserted.inserted_primary_key
+    assert key is not None  # an INSERT of one row always has one
+    return int(key[0])
+
+
+def _conditions(where: EventFilter) -> list[Any]:
+    c = fused_events.c
+    conditions: list[Any] = []
+    if where.since:
+        conditions.append(c.last_date >= where.since)
+    if where.until:
+        conditions.append(c.first_date <= where.until)
+    if where.event_type:
+        conditions.append(c.event_type == where.event_type)
+    if where.sub_event_type:
+        conditions.append(c.sub_event_type == where.sub_event_type)
+    if where.actors:
+        conditions.append(or_(c.actor1_id.in_(where.actors), c.actor2_id.in_(where.actors)))
+    if where.bbox:
+        west, south, east, north = where.bbox
+        conditions.append(and_(c.lon >= west, c.lon <= east, c.lat >= south, c.lat <= north))
+    if where.min_confidence:
+        conditions.append(c.confidence >= where.min_confidence)
+    if where.disputed:
+        conditions.append(c.disputed == 1)
+    if where.text:
+        conditions.append(func.lower(cast(c.record, Text)).contains(where.text.lower()))
+    return conditions
+
+
+def _matches(event: dict[str, Any], where: EventFilter) -> bool:
+    """The filter on a record in Python (for "as of" reads from the history)."""
+    first = event.get("date") or ""
+    if where.since and first and first < where.since:
+        return False
+    if where.until and first and first > where.until:
+        return False
+    if where.sub_event_type and event.get("sub_event_type") != where.sub_event_type:
+        return False
+    if where.event_type and event.get("event_type") != where.event_type:
+        return False
+    if where.min_confidence and float(event.get("confidence") or 0) < where.min_confidence:
+        return False
+    return not (where.disputed and not event.get("disputed"))

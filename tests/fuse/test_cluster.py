@@ -1,0 +1,87 @@
+"""Clustering mentions into events: the rules on hand-made mentions."""
+
+from __future__ import annotations
+
+import random
+from datetime import date
+from typing import Any
+
+from sitrep.fuse.cluster import Clusterer
+from sitrep.fuse.engine import fuse_all
+from sitrep.fuse.match import FusionMention, compatible_types
+
+
+def mention(id: int, day: int, lat: float = 35.5, lon: float = 36.6, **extra: Any) -> FusionMention:
+    fields: dict[str, Any] = {
+        "id": id,
+        "article_id": id,
+        "outlet": f"outlet-{id}",
+        "copy_of": id,
+        "reported": date(2020, 2, day),
+        "event_type": "Explosions/Remote violence",
+        "sub_event_type": "Shelling/artillery/missile attack",
+        "date": date(2020, 2, day),
+        "date_precision": "day",
+        "actor1": "syrian_government_forces",
+        "actor2": None,
+        "lat": lat,
+        "lon": lon,
+        "radius_km": 2.0,
+        "confidence": 0.7,
+        "record": {"modality": "asserted"},
+    }
+    fields.update(extra)
+    return FusionMention(**fields)
+
+
+def never_related(_a: str, _b: str) -> bool:
+    return False
+
+
+def test_same_shelling_same_day_same_town_is_one_event() -> None:
+    clusters = fuse_all([mention(1, 3), mention(2, 3, lat=35.51), mention(3, 4)], never_related)
+    assert list(clusters.values()) == [[1, 2, 3]]
+
+
+def test_other_town_or_other_week_is_another_event() -> None:
+    clusters = fuse_all([mention(1, 3), mention(2, 3, lat=36.2), mention(3, 12)], never_related)
+    assert sorted(clusters.values()) == [[1], [2], [3]]
+
+
+def test_a_chain_of_near_matches_does_not_drag_an_event_along() -> None:
+    # Each report is a day after the one before: only the first two are one event.
+    chain = [mention(i, 2 + i) for i in range(1, 6)]
+    clusters = fuse_all(chain, never_related)
+    assert [1, 2] in clusters.values() and len(clusters) >= 3
+
+
+def test_plans_and_happenings_stay_apart() -> None:
+    plan = mention(2, 3, record={"modality": "planned"})
+    assert sorted(fuse_all([mention(1, 3), plan], never_related).values()) == [[1], [2]]
+
+
+def test_ambiguous_mentions_keep_their_alternatives() -> None:
+    clusterer = Clusterer(never_related)
+    clusterer.add(mention(1, 3, lat=35.50))
+    clusterer.add(mention(2, 3, lat=35.70))  # 22 km north: another event
+    between = clusterer.add(mention(3, 3, lat=35.60))  # 11 km from each
+    assert between.event_key in {"ev-1", "ev-2"}
+    assert len(between.alternatives) == 1
+
+
+def test_order_of_arrival_in_batches_does_not_change_the_result() -> None:
+    rng = random.Random(7)
+    mentions = [
+        mention(i, 1 + rng.randrange(20), lat=35 + rng.random(), lon=36 + rng.random())
+        for i in range(1, 400)
+    ]
+    whole = fuse_all(mentions, never_related)
+    halves = Clusterer(never_related)
+    for m in mentions:  # the same id order, as two batches would feed it
+        halves.add(m)
+    assert {k: sorted(c.members) for k, c in halves.clusters.items()} == whole
+
+
+def test_type_families() -> None:
+    assert compatible_types("Air/drone strike", "Shelling/artillery/missile attack") == 0.6
+    assert compatible_types("Armed clash", "Peaceful protest") == 0.0

@@ -1,0 +1,84 @@
+"""Fusion through the service on our own three reports of one shelling (a real store)."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from sitrep.service import Service
+from sitrep.settings import Settings
+from sitrep.store.events import EventFilter
+
+FUSION = Path(__file__).parent.parent / "fixtures" / "fusion"
+
+
+@pytest.fixture
+def fusing(small_gazetteer: Path, tmp_path: Path) -> Service:
+    settings = Settings.load(
+        env={}, data_dir=str(tmp_path / "data"), gazetteer_path=str(small_gazetteer), min_words=10
+    )
+    return Service(settings)
+
+
+def _kafr_nabl(service: Service) -> dict[str, object]:
+    shelling = [
+        e
+        for e in service.events(EventFilter(sub_event_type="Shelling/artillery/missile attack"))
+        if (e.get("location") or {}).get("text") == "Kafr Nabl"
+    ]
+    assert len(shelling) == 1, shelling
+    return shelling[0]
+
+
+def test_three_reports_make_one_disputed_event(fusing: Service) -> None:
+    with fusing as service:
+        service.ingest([str(FUSION)])
+        service.code_events()
+        report = service.fuse()
+        assert report.mentions > 0
+        event = _kafr_nabl(service)
+        assert event["date"] == "2020-02-03"
+        assert len(event["outlets"]) == 3  # two originals and the syndicated copy
+        assert event["confirmations"] == 2  # the copy is not a confirmation
+        claims = event["claims"]["fatalities"]  # type: ignore[index]
+        assert [(c["low"], c["high"]) for c in claims] == [(12, 12), (20, 20)]
+        assert event["fatalities"] == {"value": 12, "range": [12, 20]}  # ACLED: conservative
+        assert event["disputed"] is True and "fatalities" in event["disputed_fields"]  # type: ignore[operator]
+        assert "Kafr Nabl" in str(event["notes"]) and "[3 outlets]" in str(event["notes"])
+        assert service.fuse().mentions == 0  # idempotent
+        assert service.fusion_check()["same"] is True
+
+
+def test_incremental_fusion_equals_from_scratch_and_keeps_history(fusing: Service) -> None:
+    with fusing as service:
+        service.ingest([str(FUSION / "levant-wire-kafr-nabl.txt")])
+        service.code_events()
+        service.fuse()
+        before = datetime.now(UTC)
+        first = _kafr_nabl(service)
+        assert first["fatalities"] == {"value": 12, "range": [12, 12]}
+        time.sleep(0.01)
+        service.ingest([str(FUSION / "northwest-monitor-kafr-nabl.txt")])
+        service.code_events()
+        service.fuse()
+        later = _kafr_nabl(service)
+        assert later["fatalities"] == {"value": 12, "range": [12, 20]}
+        assert service.fusion_check()["same"] is True
+        then = [
+            e
+            for e in service.events(EventFilter(as_of=before))
+            if e["event_key"] == first["event_key"]
+        ]
+        assert then and then[0]["fatalities"] == {"value": 12, "range": [12, 12]}
+        history = service.event(int(str(later["id"])))["history"]
+        assert [h["action"] for h in history] == ["created", "mention_added"]  # type: ignore[index]
+
+
+def test_unknown_event_is_a_clear_error(fusing: Service) -> None:
+    from sitrep.errors import InputError
+
+    with fusing as service, pytest.raises(InputError, match="event 999"):
+        service.event(999)
