@@ -24,11 +24,13 @@ Metrics, over the gold-labelled mentions that were found:
 
 The worst over-merged fused events and split gold events are listed to guide tuning.
 
-Speed. N synthetic mentions of an offensive along a front line in north-west Syria that
-moves north over 120 days (one true event per 6.5 mentions on average, each reported 1-12
-times with its place jittered up to 3 km, its date up to a day, its sub-event type
-sometimes swapped within its family or for a random one, its actors sometimes dropped or
-generalised, and mostly day precision) are built as stored mention records, turned into
+Speed. N synthetic mentions of fighting along a front line in north-west Syria that moves
+north over a 120-day offensive (then starts again), at about 2,000 true events per 120
+days whatever N is, so that N sets the span and not the density. Each true event is
+reported 1-12 times, with its place jittered up to 3 km (a tenth of reports give no
+place), its date up to a day (mostly day precision, some week or month), its sub-event
+type sometimes swapped within its family or for a random one, and its actors sometimes
+generalised or dropped. The reports are built as stored mention records, turned into
 ``FusionMention`` by ``sitrep.fuse.engine.fusion_mention`` and fed through
 ``sitrep.fuse.cluster.Clusterer`` one by one in id order (the order articles arrive in).
 Printed: mentions/second, peak traced memory of the clustering (tracemalloc, a second
@@ -347,7 +349,8 @@ _GENERIC = {
 }
 _OUTLETS = tuple(f"outlet{i}.example" for i in range(12))
 _START = date(2020, 1, 1)
-_DAYS = 120
+_OFFENSIVE_DAYS = 120  # the front moves north over this many days, then starts again
+_EVENTS_PER_DAY = 2000 / 120  # true events along the front each day
 _REPORTS_MEAN = 6.5  # reports per event: uniform 1-12
 
 
@@ -365,14 +368,14 @@ def _front_point(rng: random.Random, day: int) -> tuple[float, float]:
     i = rng.randrange(len(_FRONT) - 1)
     t = rng.random()
     (lat1, lon1), (lat2, lon2) = _FRONT[i], _FRONT[i + 1]
-    drift = _FRONT_DRIFT_DEG * day / _DAYS
+    drift = _FRONT_DRIFT_DEG * (day % _OFFENSIVE_DAYS) / _OFFENSIVE_DAYS
     depth = rng.uniform(-0.08, 0.08)  # about 9 km either side
     return lat1 + t * (lat2 - lat1) + drift + depth, lon1 + t * (lon2 - lon1) - depth / 2
 
 
-def _true_event(rng: random.Random) -> TrueEvent:
+def _true_event(rng: random.Random, days: int) -> TrueEvent:
     family = rng.choices(list(_FAMILY_WEIGHTS), weights=list(_FAMILY_WEIGHTS.values()))[0]
-    day = rng.randrange(_DAYS)
+    day = rng.randrange(days)
     lat, lon = _front_point(rng, day)
     sub_type = rng.choice(_SUB_TYPES[family])
     return TrueEvent(day, lat, lon, family, sub_type, rng.choice(_ACTORS[family]))
@@ -438,13 +441,19 @@ def _report_record(rng: random.Random, event: TrueEvent) -> dict[str, Any]:
     }
 
 
+def synthetic_days(n: int) -> int:
+    """Days that ``n`` mentions span at the synthetic front's density."""
+    return max(1, round(n / _REPORTS_MEAN / _EVENTS_PER_DAY))
+
+
 def synthetic_mentions(n: int, seed: int) -> tuple[list[FusionMention], dict[int, int]]:
     """``n`` mentions in arrival order (ids 1..n) and each mention's true event."""
     rng = random.Random(seed)
+    days = synthetic_days(n)
     reports: list[tuple[int, float, int, dict[str, Any]]] = []  # day, tie-break, event, record
     events = 0
     while len(reports) < n:
-        event = _true_event(rng)
+        event = _true_event(rng, days)
         for _ in range(min(rng.randint(1, 12), n - len(reports))):
             reported = event.day + rng.randint(0, 2)
             reports.append((reported, rng.random(), events, _report_record(rng, event)))
@@ -540,8 +549,8 @@ def print_speed(run: DemoRun, speed: SpeedRun) -> None:
     fuse_mention = run.fuse_seconds / mentions
     synth_mention = speed.seconds / max(1, speed.mentions)
     print(
-        f"\nsynthetic: {speed.mentions} mentions of {speed.true_events} true events "
-        f"-> {speed.events} fused events"
+        f"\nsynthetic: {speed.mentions} mentions of {speed.true_events} true events over "
+        f"{synthetic_days(speed.mentions)} days -> {speed.events} fused events"
     )
     print(
         f"  Clusterer {speed.mentions / speed.seconds:10.0f} mentions/s "

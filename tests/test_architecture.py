@@ -16,6 +16,7 @@ WRITES = {
     "clear_issue",
     "save_coding",
     "save_fusion",
+    "add_decision",
 }
 
 

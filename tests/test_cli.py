@@ -314,3 +314,10 @@ def test_fuse_and_list_events(env: dict[str, str]) -> None:
     assert bad.returncode == 2 and "--bbox" in bad.stderr
     missing = run(env, "events", "show", "9999")
     assert missing.returncode == 2 and "E110" in missing.stderr
+    event_id = str(kafr_nabl[0]["id"])
+    pinned = run(env, "events", "pin", event_id, "fatalities", '{"value": 14, "range": [12, 20]}')
+    assert pinned.returncode == 0, pinned.stderr
+    again = json.loads(run(env, "events", "show", event_id).stdout)
+    assert again["fatalities"] == {"value": 14, "range": [12, 20]}
+    refused = run(env, "events", "pin", event_id, "evidence", "x")
+    assert refused.returncode == 2 and "cannot be pinned" in refused.stderr

@@ -118,6 +118,40 @@ def show(event_id: int) -> None:
     out.print_json(json.dumps(event, ensure_ascii=False, default=str))
 
 
+@app.command("merge")
+def merge(keep: int, other: int) -> None:
+    """Merge event OTHER into event KEEP (OTHER is retracted, with its history kept)."""
+    from sitrep.cli import _service
+
+    with _service() as service:
+        event = service.merge_events(keep, other)
+    out.print(f"event {keep}: {len(event['mentions'])} mention(s); {escape(event['notes'])}")
+
+
+@app.command("split")
+def split(event_id: int, mentions: list[int]) -> None:
+    """Move MENTIONS (mention ids) out of the event into a new one."""
+    from sitrep.cli import _service
+
+    with _service() as service:
+        new = service.split_event(event_id, mentions)
+    out.print(f"new event {new['id']}: {len(new['mentions'])} mention(s)")
+
+
+@app.command("pin")
+def pin(event_id: int, field: str, value: str) -> None:
+    """Fix FIELD of the event to VALUE (JSON, e.g. '{"value": 12, "range": [12, 20]}')."""
+    from sitrep.cli import _service
+
+    try:
+        parsed = json.loads(value)
+    except json.JSONDecodeError:
+        parsed = value  # a bare word is a string
+    with _service() as service:
+        event = service.pin_event(event_id, field, parsed)
+    out.print(f"event {event_id}: {field} pinned; {escape(event['notes'])}")
+
+
 def _bbox(value: str | None) -> tuple[float, float, float, float] | None:
     if value is None:
         return None

@@ -44,6 +44,7 @@ class EventsService:
 
         report = FusionReport()
         related = self._related()
+        report.updated += self._drop_stale_members(related)
         while facts := self.store.unfused_mentions(FUSION_BATCH):
             changes = plan_batch(facts, self.store, related)
             self.store.save_fusion(changes, datetime.now(UTC))
@@ -57,7 +58,7 @@ class EventsService:
 
     def fusion_check(self) -> dict[str, Any]:
         """Fuse every mention again from scratch, in memory, and compare with the store."""
-        from sitrep.fuse.engine import fuse_all, fusion_mention
+        from sitrep.fuse.engine import fuse_all, fusion_mention, replay
 
         ids = self.store.mention_ids()
         mentions = [
@@ -65,10 +66,147 @@ class EventsService:
             for start in range(0, len(ids), FUSION_BATCH)
             for f in self.store.mention_facts(ids[start : start + FUSION_BATCH])
         ]
-        fresh = fuse_all(mentions, self._related())
+        fresh = replay(fuse_all(mentions, self._related()), self.store.decisions())
         stored = self.store.fused_membership()
         differ = sorted(k for k in fresh.keys() | stored.keys() if fresh.get(k) != stored.get(k))
         return {"same": not differ, "events": len(fresh), "differences": differ[:20]}
+
+    def merge_events(self, keep_id: int, other_id: int) -> dict[str, Any]:
+        """Move every mention of event ``other_id`` into ``keep_id``; ``other_id`` is
+        retracted (kept, with its history). Later fusion runs respect the merge."""
+        from sitrep.fuse.engine import rebuild
+
+        keep, other = self._key(keep_id), self._key(other_id)
+        if keep == other:
+            raise InputError("E110", f"event {keep_id} cannot be merged into itself")
+        kept = [m for m, _ in self.store.event_member_ids(keep)]
+        moved = [m for m, _ in self.store.event_member_ids(other)]
+        related = self._related()
+        changes = [
+            rebuild(
+                other,
+                [],
+                self.store,
+                related,
+                action="retracted",
+                cause=f"merged into {keep} by an analyst",
+                removed=moved,
+            ),
+            rebuild(
+                keep,
+                [*kept, *moved],
+                self.store,
+                related,
+                action="merged",
+                cause=f"{other} merged in by an analyst",
+                added=moved,
+            ),
+        ]
+        self._decide("merge", keep, {"from": other}, changes)
+        return self.event(keep_id)
+
+    def split_event(self, event_id: int, mention_ids: list[int]) -> dict[str, Any]:
+        """Move these mentions out of the event into a new one. Returns the new event."""
+        from sitrep.fuse.engine import rebuild
+
+        key = self._key(event_id)
+        members = [m for m, _ in self.store.event_member_ids(key)]
+        moved = sorted(set(mention_ids))
+        if not moved or not set(moved) < set(members):
+            raise InputError(
+                "E110",
+                f"split: mentions {moved} must be some, not all, of event {event_id}'s {members}",
+            )
+        new_key = f"{key}-s{moved[0]}"
+        related = self._related()
+        rest = [m for m in members if m not in moved]
+        changes = [
+            rebuild(
+                key,
+                rest,
+                self.store,
+                related,
+                action="split",
+                cause=f"mentions {moved} split off into {new_key}",
+                removed=moved,
+            ),
+            rebuild(
+                new_key,
+                moved,
+                self.store,
+                related,
+                action="created",
+                cause=f"split from {key} by an analyst",
+                added=moved,
+                pins={},
+            ),
+        ]
+        self._decide("split", key, {"mentions": moved, "into": new_key}, changes)
+        return self.events_by_key(new_key)
+
+    def pin_event(self, event_id: int, field: str, value: Any) -> dict[str, Any]:
+        """Fix a field by hand; fusion keeps it whatever later reports say."""
+        from sitrep.fuse.engine import PINNABLE, rebuild
+
+        if field not in PINNABLE:
+            raise InputError(
+                "E110", f"{field!r} cannot be pinned (one of: {', '.join(sorted(PINNABLE))})"
+            )
+        key = self._key(event_id)
+        pins = (self.store.event_cluster(key) or {}).get("pins", {}) | {field: value}
+        members = [m for m, _ in self.store.event_member_ids(key)]
+        change = rebuild(
+            key,
+            members,
+            self.store,
+            self._related(),
+            action="field_changed",
+            cause=f"{field} pinned by an analyst",
+            pins=pins,
+        )
+        self._decide("pin", key, {"field": field, "value": value}, [change])
+        return self.event(event_id)
+
+    def events_by_key(self, event_key: str) -> dict[str, Any]:
+        event_id = self.store.event_id_of(event_key)
+        if event_id is None:
+            raise InputError("E110", f"event {event_key} does not exist")
+        return self.event(event_id)
+
+    def _key(self, event_id: int) -> str:
+        key = self.store.event_key_of(event_id)
+        if key is None:
+            raise InputError("E110", f"event {event_id} does not exist")
+        return key
+
+    def _decide(self, kind: str, key: str, detail: dict[str, Any], changes: list[Any]) -> None:
+        now = datetime.now(UTC)
+        self.store.save_fusion(changes, now)
+        self.store.add_decision(kind, key, detail, now)
+
+    def _drop_stale_members(self, related: Callable[[str, str], bool]) -> int:
+        """Take out of their events the mentions a recoding removed (events left empty
+        are retracted). Returns how many events changed."""
+        from sitrep.fuse.engine import rebuild
+
+        stale = self.store.stale_members()
+        changes = []
+        for key, gone in sorted(stale.items()):
+            members = [m for m, _ in self.store.event_member_ids(key) if m not in gone]
+            changes.append(
+                rebuild(
+                    key,
+                    members,
+                    self.store,
+                    related,
+                    action="mention_removed",
+                    cause=f"mentions {gone} recoded away",
+                    removed=gone,
+                )
+            )
+        if changes:
+            self.store.save_fusion(changes, datetime.now(UTC))
+        return len(changes)
 
     def events(
         self,

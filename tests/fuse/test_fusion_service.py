@@ -82,3 +82,71 @@ def test_unknown_event_is_a_clear_error(fusing: Service) -> None:
 
     with fusing as service, pytest.raises(InputError, match="event 999"):
         service.event(999)
+
+
+def _all_events(service: Service) -> list[dict[str, object]]:
+    return service.events(EventFilter(), limit=1000)
+
+
+def test_analysts_merge_split_and_pin_and_fusion_respects_them(fusing: Service) -> None:
+    with fusing as service:
+        service.ingest([str(FUSION)])
+        service.code_events()
+        service.fuse()
+        event = _kafr_nabl(service)
+        event_id = int(str(event["id"]))
+        mentions = [m["mention_id"] for m in event["mentions"]]  # type: ignore[attr-defined]
+        assert len(mentions) >= 2
+
+        split = service.split_event(event_id, [mentions[-1]])
+        assert [m["mention_id"] for m in split["mentions"]] == [mentions[-1]]
+        assert service.fusion_check()["same"] is True  # the split is replayed
+
+        merged = service.merge_events(event_id, int(split["id"]))
+        assert sorted(m["mention_id"] for m in merged["mentions"]) == sorted(mentions)
+        assert int(split["id"]) not in {e["id"] for e in _all_events(service)}  # retracted
+        assert service.event(int(split["id"]))["retracted"] is True  # but kept
+        assert service.fusion_check()["same"] is True
+
+        pinned = service.pin_event(event_id, "fatalities", {"value": 15, "range": [12, 20]})
+        assert pinned["fatalities"] == {"value": 15, "range": [12, 20]}
+        assert pinned["pinned"] == ["fatalities"]
+        actions = [h["action"] for h in pinned["history"]]
+        assert actions[-3:] == ["split", "merged", "field_changed"]
+        assert service.fuse().mentions == 0
+        assert service.event(event_id)["fatalities"] == {"value": 15, "range": [12, 20]}
+
+
+def test_recoded_articles_leave_their_events(fusing: Service) -> None:
+    with fusing as service:
+        service.ingest([str(FUSION)])
+        service.code_events()
+        service.fuse()
+        before = len(_all_events(service))
+        # A recoding replaces an article's mentions with new ones (new ids).
+        stored = [row for row in service.articles() if row.duplicate_of is None]
+        for row in stored:
+            service.store.save_coding(
+                row.id, "test-recode", [], status="coded", reason=None, now=datetime.now(UTC)
+            )
+        report = service.fuse()
+        assert report.updated >= 1
+        assert _all_events(service) == []  # every event lost its mentions: retracted
+        assert before > 0
+        assert service.fusion_check()["same"] is True
+
+
+def test_bad_decisions_are_clear_errors(fusing: Service) -> None:
+    from sitrep.errors import InputError
+
+    with fusing as service:
+        service.ingest([str(FUSION)])
+        service.code_events()
+        service.fuse()
+        event_id = int(str(_kafr_nabl(service)["id"]))
+        with pytest.raises(InputError, match="cannot be pinned"):
+            service.pin_event(event_id, "evidence", "x")
+        with pytest.raises(InputError, match="itself"):
+            service.merge_events(event_id, event_id)
+        with pytest.raises(InputError, match="some, not all"):
+            service.split_event(event_id, [999_999])

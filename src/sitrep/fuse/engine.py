@@ -17,7 +17,17 @@ from sitrep.fuse.match import FusionMention, Related
 from sitrep.fuse.summary import summarize
 from sitrep.store.events import EventChange, MentionFacts
 
-__all__ = ["FusionReader", "cluster_json", "fuse_all", "fusion_mention", "plan_batch"]
+__all__ = [
+    "PINNABLE",
+    "FusionReader",
+    "cluster_json",
+    "fuse_all",
+    "fusion_mention",
+    "pinned",
+    "plan_batch",
+    "rebuild",
+    "replay",
+]
 
 # Days around a batch's dates whose events may take its mentions: the widest date window
 # (a month) on each side, for the mention and for the event.
@@ -26,6 +36,8 @@ _LOAD_MARGIN = timedelta(days=62)
 
 class FusionReader(Protocol):
     def event_clusters(self, first: str, last: str) -> list[dict[str, Any]]: ...
+    def event_cluster(self, event_key: str) -> dict[str, Any] | None: ...
+    def event_record(self, event_key: str) -> dict[str, Any] | None: ...
     def event_member_ids(self, event_key: str) -> list[tuple[int, float]]: ...
     def mention_facts(self, mention_ids: Sequence[int]) -> list[MentionFacts]: ...
 
@@ -85,6 +97,22 @@ def fuse_all(mentions: Iterable[FusionMention], related: Related) -> dict[str, l
     return {key: sorted(c.members) for key, c in clusterer.clusters.items()}
 
 
+def replay(
+    clusters: dict[str, list[int]], decisions: Sequence[dict[str, Any]]
+) -> dict[str, list[int]]:
+    """A from-scratch clustering with the analysts' merges and splits applied in order."""
+    result = {key: list(members) for key, members in clusters.items()}
+    for decision in decisions:
+        key, detail = decision["event_key"], decision["detail"]
+        if decision["kind"] == "merge" and detail["from"] in result and key in result:
+            result[key] = sorted([*result[key], *result.pop(detail["from"])])
+        elif decision["kind"] == "split" and key in result:
+            moved = set(detail["mentions"])
+            result[key] = [m for m in result[key] if m not in moved]
+            result[detail["into"]] = sorted(moved)
+    return {key: members for key, members in result.items() if members}
+
+
 def cluster_json(cluster: Cluster) -> dict[str, Any]:
     return {
         "key": cluster.key,
@@ -127,7 +155,8 @@ def _change(
     scores = dict(stored) | {a.mention_id: a.score for a in new}
     older = [fusion_mention(f) for f in reader.mention_facts([m for m, _ in stored])]
     members = [*older, *(fresh[a.mention_id] for a in new)]
-    record = summarize(key, members, scores, related)
+    pins = (reader.event_cluster(key) or {}).get("pins", {})
+    record = pinned(summarize(key, members, scores, related), pins)
     created = any(a.created for a in new)
     articles = sorted({fresh[a.mention_id].article_id for a in new})
     cause = f"{len(new)} mention(s) from article(s) {', '.join(map(str, articles))}"
@@ -136,9 +165,60 @@ def _change(
         action="created" if created else "mention_added",
         cause=cause,
         record=record,
-        cluster=cluster_json(cluster),
+        cluster=cluster_json(cluster) | {"pins": pins},
         members=[(a.mention_id, a.score, a.alternatives) for a in new],
     )
+
+
+def rebuild(
+    key: str,
+    member_ids: Sequence[int],
+    reader: FusionReader,
+    related: Related,
+    *,
+    action: str,
+    cause: str,
+    added: Sequence[int] = (),
+    removed: Sequence[int] = (),
+    pins: dict[str, Any] | None = None,
+) -> EventChange:
+    """An event recomputed from the members it now has (after a merge, a split, a pin or
+    a recoded article); with no members left it is retracted, never deleted."""
+    stored = reader.event_cluster(key) or {}
+    pins = stored.get("pins", {}) if pins is None else pins
+    facts = reader.mention_facts(sorted(member_ids))
+    if not facts:
+        record = reader.event_record(key) or {}
+        return EventChange(
+            key, "retracted", cause, record, stored, [], retracted=True, removed=removed
+        )
+    mentions = [fusion_mention(f) for f in facts]
+    cluster = Cluster(key, mentions[0].sub_event_type, date.min, date.min)
+    for mention in mentions:
+        cluster.absorb(mention)
+    scores = dict(reader.event_member_ids(key))
+    record = pinned(summarize(key, mentions, scores, related), pins)
+    return EventChange(
+        event_key=key,
+        action=action,
+        cause=cause,
+        record=record,
+        cluster=cluster_json(cluster) | {"pins": pins},
+        members=[(m, 1.0, ()) for m in added],
+        removed=removed,
+    )
+
+
+PINNABLE = frozenset(
+    "event_type sub_event_type date date_precision location actor1 actor2 fatalities notes".split()
+)
+
+
+def pinned(record: dict[str, Any], pins: dict[str, Any]) -> dict[str, Any]:
+    """The record with the analyst's pinned fields in place of fusion's."""
+    if not pins:
+        return record
+    return record | pins | {"pinned": sorted(pins)}
 
 
 def _outlet(facts: MentionFacts) -> str:

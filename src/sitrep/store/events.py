@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Text, and_, cast, func, insert, or_, select, update
+from sqlalchemy import Connection, Text, and_, cast, delete, func, insert, or_, select, update
 
 from sitrep.store.schema import (
     articles,
+    event_decisions,
     event_history,
     event_members,
     event_mentions,
@@ -47,6 +48,7 @@ class EventChange:
     cluster: dict[str, Any]
     members: Sequence[tuple[int, float, Sequence[tuple[str, float]]]]  # new members only
     retracted: bool = False
+    removed: Sequence[int] = ()  # mentions that leave the event (moved, or gone)
 
 
 @dataclass(frozen=True)
@@ -158,6 +160,9 @@ class EventQueries:
     def save_fusion(self, changes: Sequence[EventChange], now: datetime) -> None:
         """Apply fusion's changes in one transaction: events, new members, history."""
         with self._write() as conn:
+            gone = [m for change in changes for m in change.removed]
+            if gone:  # first, so that a mention can move from one event to another
+                conn.execute(delete(event_members).where(event_members.c.mention_id.in_(gone)))
             for change in changes:
                 event_id = _upsert_event(conn, change, now)
                 if change.members:
@@ -183,6 +188,64 @@ class EventQueries:
                         record=change.record,
                     )
                 )
+
+    def stale_members(self) -> dict[str, list[int]]:
+        """Members whose mention is gone (its article was recoded), by event key."""
+        query = (
+            select(fused_events.c.event_key, event_members.c.mention_id)
+            .join(fused_events, fused_events.c.id == event_members.c.event_id)
+            .where(event_members.c.mention_id.not_in(select(event_mentions.c.id)))
+            .order_by(event_members.c.mention_id)
+        )
+        stale: dict[str, list[int]] = {}
+        with self._read() as conn:
+            for key, mention in conn.execute(query):
+                stale.setdefault(key, []).append(int(mention))
+        return stale
+
+    def event_cluster(self, event_key: str) -> dict[str, Any] | None:
+        query = select(fused_events.c.cluster).where(fused_events.c.event_key == event_key)
+        with self._read() as conn:
+            found = conn.execute(query).scalar()
+        return dict(found) if found is not None else None
+
+    def event_record(self, event_key: str) -> dict[str, Any] | None:
+        query = select(fused_events.c.record).where(fused_events.c.event_key == event_key)
+        with self._read() as conn:
+            found = conn.execute(query).scalar()
+        return dict(found) if found is not None else None
+
+    def event_id_of(self, event_key: str) -> int | None:
+        query = select(fused_events.c.id).where(fused_events.c.event_key == event_key)
+        with self._read() as conn:
+            found = conn.execute(query).scalar()
+        return int(found) if found is not None else None
+
+    def event_key_of(self, event_id: int) -> str | None:
+        query = select(fused_events.c.event_key).where(fused_events.c.id == event_id)
+        with self._read() as conn:
+            found = conn.execute(query).scalar()
+        return str(found) if found is not None else None
+
+    def add_decision(self, kind: str, event_key: str, detail: dict[str, Any], now: datetime) -> int:
+        with self._write() as conn:
+            inserted = conn.execute(
+                insert(event_decisions).values(
+                    at=now, kind=kind, event_key=event_key, detail=detail
+                )
+            )
+            key = inserted.inserted_primary_key
+            assert key is not None  # an INSERT of one row always has one
+            return int(key[0])
+
+    def decisions(self) -> list[dict[str, Any]]:
+        """Analysts' decisions in the order they were taken."""
+        query = select(event_decisions).order_by(event_decisions.c.id)
+        with self._read() as conn:
+            return [
+                {"id": r.id, "kind": r.kind, "event_key": r.event_key, "detail": dict(r.detail)}
+                for r in conn.execute(query)
+            ]
 
     def list_events(
         self, where: EventFilter, limit: int = 50, offset: int = 0, order: str = "date"

@@ -205,3 +205,14 @@ event_history = Table(
     Column("record", JSON, nullable=False),
 )
 Index("ix_event_history_event_at", event_history.c.event_id, event_history.c.at)
+
+# Analysts' decisions (merge, split, pin), replayed by every later fusion run.
+event_decisions = Table(
+    "event_decisions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("kind", String(8), nullable=False),  # merge | split | pin
+    Column("event_key", String(32), nullable=False),
+    Column("detail", JSON, nullable=False),
+)
