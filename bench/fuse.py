@@ -126,7 +126,9 @@ def run_demo(service: Service, demo: Path) -> DemoRun:
     fusion = service.fuse()
     fuse_seconds = time.perf_counter() - start
     ids = service.store.mention_ids()
-    facts = [f for i in range(0, len(ids), 500) for f in service.store.mention_facts(ids[i:][:500])]
+    facts = [
+        f for i in range(0, len(ids), 500) for f in service.store.mention_facts(ids[i : i + 500])
+    ]
     membership = service.store.fused_membership()
     predicted = {m: key for key, members in membership.items() for m in members}
     for f in facts:  # a mention no live event holds is an event of its own

@@ -199,8 +199,11 @@ def test_demo_loads_the_bundled_corpus(env: dict[str, str]) -> None:
     duplicates = int(result.stdout.split("duplicate: ")[1].split()[0])
     assert stored >= 25 and duplicates >= 3
     assert "failed: 0" in result.stdout
+    fused = int(result.stdout.split("fused: ")[1].split(" into ")[1].split()[0])
+    assert fused > 0
     again = run(env, "demo", "--no-serve", timeout=300)
     assert "stored: 0" in again.stdout
+    assert "fused: 0 mention(s)" in again.stdout and f"into {fused} event(s)" in again.stdout
 
 
 @pytest.fixture
@@ -321,3 +324,14 @@ def test_fuse_and_list_events(env: dict[str, str]) -> None:
     assert again["fatalities"] == {"value": 14, "range": [12, 20]}
     refused = run(env, "events", "pin", event_id, "evidence", "x")
     assert refused.returncode == 2 and "cannot be pinned" in refused.stderr
+    csv_out = run(
+        env, "export", "--format", "csv", "--sub-type", "Shelling/artillery/missile attack"
+    )
+    assert csv_out.returncode == 0, csv_out.stderr
+    header, *rows = csv_out.stdout.splitlines()
+    assert header.startswith("event_id_cnty,event_date,year,time_precision,disorder_type")
+    assert any("Kafr Nabl" in row and "3 February 2020" in row for row in rows)
+    geojson = json.loads(run(env, "export", "--format", "geojson").stdout)
+    assert geojson["type"] == "FeatureCollection" and geojson["features"]
+    unknown = run(env, "export", "--format", "xlsx")
+    assert unknown.returncode == 2 and "E111" in unknown.stderr

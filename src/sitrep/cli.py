@@ -484,6 +484,8 @@ def demo(
             raise typer.Exit(1)
         coding = service.code_events()
         out.print(f"coded: {coding.coded} article(s), {coding.events} event mention(s)")
+        fused = service.fuse()
+        out.print(f"fused: {fused.mentions} mention(s) into {fused.events} event(s)")
         settings = service.settings
     if serve_after:
         _serve(settings)

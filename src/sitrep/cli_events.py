@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -15,6 +15,9 @@ from rich.markup import escape
 from rich.table import Table
 
 from sitrep.store.events import EventFilter
+
+if TYPE_CHECKING:
+    from sitrep.service import Service
 
 __all__ = ["app", "register"]
 
@@ -24,7 +27,49 @@ out = Console(highlight=False)
 
 def register(main: typer.Typer) -> None:
     main.command("fuse")(fuse)
+    main.command("export")(export)
     main.add_typer(app, name="events")
+
+
+def export(
+    fmt: Annotated[str, typer.Option("--format", help="geojson, csv, parquet or jsonl.")],
+    output: Annotated[
+        str | None, typer.Option(help="File to write (default: standard output).")
+    ] = None,
+    since: Annotated[str | None, typer.Option(help="From this date (YYYY-MM-DD).")] = None,
+    until: Annotated[str | None, typer.Option(help="Up to this date (YYYY-MM-DD).")] = None,
+    sub_event_type: Annotated[str | None, typer.Option("--sub-type")] = None,
+    actor: Annotated[list[str] | None, typer.Option(help="Actor id; its proxies too.")] = None,
+    bbox: Annotated[str | None, typer.Option(help="west,south,east,north in degrees.")] = None,
+    min_confidence: Annotated[float, typer.Option(min=0.0, max=1.0)] = 0.0,
+    disputed: Annotated[bool, typer.Option(help="Only events with disputed fields.")] = False,
+    base_url: Annotated[
+        str | None, typer.Option(help="The web UI's address, for the sitrep_url column.")
+    ] = None,
+) -> None:
+    """Export fused events (streaming): CSV in ACLED's columns, GeoJSON, Parquet, JSONL."""
+    import sys
+
+    from sitrep.cli import _service
+
+    if fmt.lower() == "parquet" and output is None:
+        raise typer.BadParameter("parquet needs --output FILE", param_hint="--output")
+    with _service() as service:
+        where = _filter(
+            service,
+            actor,
+            bbox,
+            None,
+            since=since,
+            until=until,
+            sub_event_type=sub_event_type,
+            min_confidence=min_confidence,
+            disputed=disputed,
+        )
+        target = output if output is not None else sys.stdout
+        written = service.export_events(fmt, target, where, base_url)
+    if output is not None:
+        out.print(f"exported {written} event(s) to {escape(output)}")
 
 
 def fuse(
@@ -75,17 +120,18 @@ def list_events(
     from sitrep.cli import _service
 
     with _service() as service:
-        where = EventFilter(
+        where = _filter(
+            service,
+            actor,
+            bbox,
+            as_of,
             since=since,
             until=until,
             event_type=event_type,
             sub_event_type=sub_event_type,
-            actors=service.actor_family(actor or []),
-            bbox=_bbox(bbox),
             min_confidence=min_confidence,
             disputed=disputed,
             text=text,
-            as_of=_when(as_of),
         )
         events = service.events(where, limit=limit, offset=offset, order=sort)
     if as_json:
@@ -150,6 +196,15 @@ def pin(event_id: int, field: str, value: str) -> None:
     with _service() as service:
         event = service.pin_event(event_id, field, parsed)
     out.print(f"event {event_id}: {field} pinned; {escape(event['notes'])}")
+
+
+def _filter(
+    service: Service, actor: list[str] | None, bbox: str | None, as_of: str | None, **fields: Any
+) -> EventFilter:
+    """The options as a filter: an actor with its proxies, a parsed box and moment."""
+    return EventFilter(
+        actors=service.actor_family(actor or []), bbox=_bbox(bbox), as_of=_when(as_of), **fields
+    )
 
 
 def _bbox(value: str | None) -> tuple[float, float, float, float] | None:

@@ -24,6 +24,7 @@ ERROR_CODES: dict[str, str] = {
     # configuration
     "E001": "A setting has a value of the wrong type or out of range.",
     "E002": "The configuration file cannot be read or parsed.",
+    "E003": "An optional package that a feature needs is not installed.",
     # inputs
     "E101": "The input path does not exist.",
     "E102": "The input is of a kind sitrep cannot ingest.",
@@ -35,6 +36,7 @@ ERROR_CODES: dict[str, str] = {
     "E108": "The input cannot be decoded as text.",
     "E109": "A duration or interval is malformed.",
     "E110": "No event or actor has that id.",
+    "E111": "The export format is not one sitrep can write.",
     # network
     "E201": "The URL is malformed or uses a scheme other than http(s).",
     "E202": "The host resolves to an address that the settings do not allow.",

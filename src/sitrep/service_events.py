@@ -217,6 +217,14 @@ class EventsService:
     ) -> list[dict[str, Any]]:
         return self.store.list_events(where or EventFilter(), limit, offset, order)
 
+    def export_events(
+        self, fmt: str, out: Any, where: EventFilter | None = None, base_url: str | None = None
+    ) -> int:
+        """Write the events matching ``where`` to ``out`` (a stream or a path), streaming."""
+        from sitrep.exports import export
+
+        return export(self.store.iter_events(where or EventFilter()), fmt, out, base_url)
+
     def event(self, event_id: int) -> dict[str, Any]:
         found = self.store.get_event(event_id)
         if found is None:

@@ -3,8 +3,8 @@
 Four things must fit: the type (the same sub-event type, or kinds of violence that news
 describes interchangeably), the date (within each other's precision), the place (within
 the union of their uncertainty radii) and the actors (the same, or linked in the actor
-knowledge base). Each gives a score in [0, 1]; the match score is their weighted
-geometric mean, and a mention joins an event only above a threshold.
+knowledge base). Each gives a score in [0, 1]; the match score is their product,
+and a mention joins an event only above a threshold.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ __all__ = [
     "match_score",
 ]
 
-THRESHOLD = 0.6
+THRESHOLD = 0.55
 # Days either side of a date that its precision leaves open (ACLED-style precisions).
 # A year is too vague to fuse on: such mentions only meet reports of the same date.
 _WINDOW = {"day": 1, "week": 7, "month": 31}
@@ -43,7 +43,6 @@ _FAMILIES = (
     frozenset({"Violent demonstration", "Mob violence"}),
 )
 _NEAR_KM = 5.0  # slack added to the radii: two reports of one strike rarely share a point
-_WEIGHTS = {"type": 1.0, "date": 1.0, "place": 1.2, "actors": 0.8}
 
 Related = Callable[[str, str], bool]
 
@@ -101,10 +100,8 @@ def match_score(
         "place": _place_fit(mention, points),
         "actors": _actor_fit(mention, actors, related),
     }
-    if min(parts.values()) <= 0.0:
-        return 0.0
-    total = sum(_WEIGHTS.values())
-    return math.exp(sum(_WEIGHTS[k] * math.log(v) for k, v in parts.items()) / total)
+    # A product, not a mean: every doubt counts, and one misfit is enough to keep apart.
+    return math.prod(parts.values())
 
 
 def _modality_fit(mention: FusionMention, modality: str) -> float:
@@ -120,27 +117,24 @@ def _date_fit(mention: FusionMention, dates: tuple[date, date], slack: int) -> f
     first, last = dates
     gap = max((first - mention.date).days, (mention.date - last).days, 0)
     if gap <= slack:
-        return 1.0 if gap <= 1 else 0.85
+        return 1.0 if gap <= 1 else 0.7
     return 0.0
 
 
 def _place_fit(mention: FusionMention, points: list[tuple[float, float, float]]) -> float:
     if mention.lat is None or mention.lon is None or not points:
-        return 0.7  # one side does not say where: neither for nor against
-    best = 0.0
+        return 0.75  # one side does not say where: a doubt, not a misfit
     for lat, lon, radius in points:
         reach = mention.radius_km + radius + _NEAR_KM
-        gap = distance_km(mention.lat, mention.lon, lat, lon)
-        if gap <= reach:
+        if distance_km(mention.lat, mention.lon, lat, lon) <= reach:
             return 1.0
-        best = max(best, math.exp(-(gap - reach) / reach))
-    return best if best >= 0.5 else 0.0
+    return 0.0
 
 
 def _actor_fit(mention: FusionMention, actors: set[str], related: Related) -> float:
     mine = {a for a in (mention.actor1, mention.actor2) if a}
     if not mine or not actors:
-        return 0.8  # unnamed on one side
+        return 0.9  # unnamed on one side
     if mine & actors:
         return 1.0
     if any(related(a, b) for a in mine for b in actors):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
@@ -260,6 +260,25 @@ class EventQueries:
         query = query.order_by(sort.desc(), fused_events.c.id.desc()).limit(limit).offset(offset)
         with self._read() as conn:
             return [{"id": row.id, **row.record} for row in conn.execute(query)]
+
+    def iter_events(self, where: EventFilter, batch: int = 1000) -> Iterator[dict[str, Any]]:
+        """Every live event matching ``where``, in id order, a page at a time (for exports:
+        memory stays bounded however many there are)."""
+        last = 0
+        while True:
+            query = (
+                select(fused_events.c.id, fused_events.c.updated_at, fused_events.c.record)
+                .where(fused_events.c.retracted == 0, fused_events.c.id > last, *_conditions(where))
+                .order_by(fused_events.c.id)
+                .limit(batch)
+            )
+            with self._read() as conn:
+                rows = list(conn.execute(query))
+            if not rows:
+                return
+            for row in rows:
+                yield {"id": row.id, "updated_at": row.updated_at.isoformat(), **row.record}
+            last = rows[-1].id
 
     def get_event(self, event_id: int) -> dict[str, Any] | None:
         with self._read() as conn:
