@@ -255,7 +255,14 @@ class EventsService:
                 known = actor in kb
                 ups = {a.id for a in kb.sponsors_of(actor)} if known else set()
                 downs = {a.id for a in kb.proxies_of(actor)} if known else set()
-                links[actor] = ups | downs
+                # The Turkish Armed Forces are part of Turkey; Russia and Syria are allies.
+                kin = {
+                    a.id
+                    for kind in ("part_of", "ally", "leader_of")
+                    for inverse in (False, True)
+                    for a in (kb.related(actor, kind, inverse=inverse) if known else ())
+                }
+                links[actor] = ups | downs | kin
             return links[actor]
 
         return lambda a, b: b in linked(a) or a in linked(b)

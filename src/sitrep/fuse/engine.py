@@ -45,6 +45,8 @@ class FusionReader(Protocol):
 def fusion_mention(facts: MentionFacts) -> FusionMention:
     record = facts.record
     geo = (record.get("location") or {}).get("geo") or {}
+    if geo.get("review"):  # only a country, or nothing sure: no place to match on
+        geo = {}
     actor1, actor2 = record.get("actor1") or {}, record.get("actor2") or {}
     return FusionMention(
         id=facts.mention_id,

@@ -25,7 +25,7 @@ __all__ = [
     "match_score",
 ]
 
-THRESHOLD = 0.55
+THRESHOLD = 0.5
 # Days either side of a date that its precision leaves open (ACLED-style precisions).
 # A year is too vague to fuse on: such mentions only meet reports of the same date.
 _WINDOW = {"day": 1, "week": 7, "month": 31}
@@ -42,6 +42,8 @@ _FAMILIES = (
     ),
     frozenset({"Violent demonstration", "Mob violence"}),
 )
+# Battles, remote violence and violence against civilians: ACLED's political violence.
+_POLITICAL_VIOLENCE = frozenset().union(*_FAMILIES[:3], {"Attack", "Chemical weapon"})
 _NEAR_KM = 5.0  # slack added to the radii: two reports of one strike rarely share a point
 
 Related = Callable[[str, str], bool]
@@ -75,10 +77,13 @@ def date_window(mention: FusionMention) -> int:
 
 
 def compatible_types(a: str, b: str) -> float:
-    """1 for the same sub-event type, 0.6 for one family of violence, else 0."""
+    """1 for the same sub-event type, 0.8 for one family of violence, 0.6 for political
+    violence of any kind (one outlet's "attack" is another's "air strike"), else 0."""
     if a == b:
         return 1.0
-    return 0.6 if any(a in family and b in family for family in _FAMILIES) else 0.0
+    if any(a in family and b in family for family in _FAMILIES):
+        return 0.8
+    return 0.6 if a in _POLITICAL_VIOLENCE and b in _POLITICAL_VIOLENCE else 0.0
 
 
 def match_score(
