@@ -9,6 +9,7 @@ date and magnitude; the attribution of the sentence says who says so.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
@@ -331,8 +332,15 @@ def _location(
     # Where the event happened hangs from the trigger ("deployed to the Idlib front"); a
     # place that describes an actor ("groups in Syria") is only a fallback.
     roles = {p.start: place_role(p, trigger, actors) for p in places}
+    # Among the sites, a named town beats "Idlib province": it says more.
     place = min(
-        places, key=lambda p: (_ROLE_RANK[roles[p.start]], not attached(p, trigger), p.start)
+        places,
+        key=lambda p: (
+            _ROLE_RANK[roles[p.start]],
+            _AREA_WORD.match(segment.text, p.end_char) is not None,
+            not attached(p, trigger),
+            p.start,
+        ),
     )
     candidates = place._.place_candidates if Span.has_extension("place_candidates") else None
     return LocationRef(
@@ -345,6 +353,7 @@ def _location(
     )
 
 
+_AREA_WORD = re.compile(r"\s+(?:province|governorate|countryside|region|district)\b", re.I)
 # Which place an event is put at when a sentence names several.
 _ROLE_RANK = {"site": 0, "destination": 1, "context": 2, "actor_base": 3, "origin": 4}
 

@@ -92,6 +92,8 @@ def place_role(place: Span, trigger: Token, actors: list[Span]) -> str:
         return "site"
     if attached(place, trigger):
         return "site"  # "recaptured Saraqib", "Saraqib was shelled"
+    if place.root.dep_ in ("dobj", "nsubjpass") and place.root.head.pos_ == "VERB":
+        return "site"  # "forces entered Maaret al-Numan, taking ...": another verb's object
     return "context"
 
 
