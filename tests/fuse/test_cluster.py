@@ -63,8 +63,8 @@ def test_plans_and_happenings_stay_apart() -> None:
 def test_ambiguous_mentions_keep_their_alternatives() -> None:
     clusterer = Clusterer(never_related)
     clusterer.add(mention(1, 3, lat=35.50))
-    clusterer.add(mention(2, 3, lat=35.66))  # 18 km north: another event
-    between = clusterer.add(mention(3, 3, lat=35.58))  # 9 km from each: fits both
+    clusterer.add(mention(2, 3, lat=35.60))  # 11 km north: another event
+    between = clusterer.add(mention(3, 3, lat=35.55))  # 5.5 km from each: fits both
     assert between.event_key in {"ev-1", "ev-2"}
     assert len(between.alternatives) == 1
 

@@ -44,7 +44,7 @@ _FAMILIES = (
 )
 # Battles, remote violence and violence against civilians: ACLED's political violence.
 _POLITICAL_VIOLENCE = frozenset().union(*_FAMILIES[:3], {"Attack", "Chemical weapon"})
-_NEAR_KM = 5.0  # slack added to the radii: two reports of one strike rarely share a point
+_NEAR_KM = 2.0  # slack added to the radii: reports of one strike may name points apart
 
 Related = Callable[[str, str], bool]
 
