@@ -14,7 +14,6 @@ from __future__ import annotations
 import gzip
 import importlib
 import json
-import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +22,7 @@ from typing import Any
 import yaml
 
 from sitrep.errors import ConfigError
+from sitrep.geo.relative import distance_km
 
 __all__ = [
     "FEATURE_CLASSES",
@@ -111,17 +111,10 @@ def admin_names(path: Path = ADMIN_NAMES) -> AdminNames:
 
 def spread_km(lat: float, lon: float, places: Sequence[Entry], floor: float) -> float:
     """A radius around (lat, lon) that covers most (80 %) of ``places``; at least ``floor``."""
-    spread = sorted(_km(lat, lon, p.lat, p.lon) for p in places)
+    spread = sorted(distance_km(lat, lon, p.lat, p.lon) for p in places)
     if not spread:
         return floor
     return round(max(floor, spread[int(0.8 * (len(spread) - 1))]), 1)
-
-
-def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(a)))
 
 
 def city_entry(city: Any) -> Entry:
