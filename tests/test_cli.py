@@ -335,3 +335,21 @@ def test_fuse_and_list_events(env: dict[str, str]) -> None:
     assert geojson["type"] == "FeatureCollection" and geojson["features"]
     unknown = run(env, "export", "--format", "xlsx")
     assert unknown.returncode == 2 and "E111" in unknown.stderr
+
+
+def test_classify_names_bad_lines(env: dict[str, str]) -> None:
+    for data, problem in (
+        (b'{"id": 1, "text": "Al\xe9"}\n', b"stdin:1: not UTF-8"),
+        (b'{"id": 1, "text": "Shelling"}\n{"id": 2}\n', b'stdin:2: a record needs a "text"'),
+        (b"[1, 2]\n", b"stdin:1: a record must be a JSON object"),
+    ):
+        result = subprocess.run(
+            [*SITREP, "classify", "--jsonl"],
+            env=env,
+            input=data,
+            capture_output=True,
+            timeout=120,
+            check=False,
+        )
+        assert result.returncode == 2 and problem in result.stderr, result.stderr
+        assert b"Traceback" not in result.stderr and result.stdout == b""

@@ -183,7 +183,11 @@ def classify(
     """Event type of each text: reads {"id", "text"} lines on stdin, writes one line each."""
     if not jsonl:
         raise typer.BadParameter("only --jsonl is supported", param_hint="--jsonl")
-    records = _read_jsonl_stdin()
+    records = []
+    for where, record in cli_geo.read_jsonl_records(sys.stdin.buffer):
+        if not isinstance(record.get("text"), str):
+            raise InputError("E105", f'{where}: a record needs a "text" string')
+        records.append((record.get("id"), record["text"]))
     with _service() as service:
         verdicts = service.classify_texts([text for _, text in records])
     for (record_id, _), verdict in zip(records, verdicts, strict=True):
@@ -194,21 +198,6 @@ def classify(
             "confidence": round(verdict.confidence, 3) if verdict else 0.0,
         }
         sys.stdout.write(json.dumps(line, ensure_ascii=False) + "\n")
-
-
-def _read_jsonl_stdin() -> list[tuple[object, str]]:
-    records: list[tuple[object, str]] = []
-    for number, line in enumerate(sys.stdin, start=1):
-        if not line.strip():
-            continue
-        try:
-            data = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputError("E105", f"stdin:{number}: invalid JSON ({exc.msg})") from exc
-        if not isinstance(data, dict) or not isinstance(data.get("text"), str):
-            raise InputError("E105", f'stdin:{number}: a record needs a "text" string')
-        records.append((data.get("id"), data["text"]))
-    return records
 
 
 @app.command()

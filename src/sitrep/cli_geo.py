@@ -1,4 +1,5 @@
-"""Geography commands of the CLI: `sitrep geoparse`.
+"""Geography commands of the CLI: `sitrep geoparse`, and the JSON Lines reader that it
+and `sitrep classify` share.
 
 Registered on the main Typer app by :mod:`sitrep.cli`; as thin as the rest of the CLI,
 the work is the service's.
