@@ -212,3 +212,19 @@ def test_parts_of_provinces_are_areas(coder_service: Service, tmp_path: Path) ->
     assert aleppo.lon is not None and aleppo.lon < 37.16  # west of Aleppo city
     assert idlib.lat is not None and idlib.lat < 35.8  # south of the province's middle
     assert distance_km(idlib.lat, idlib.lon or 0, 35.93, 36.63) < 60  # still in Idlib
+
+
+def test_a_nationality_before_the_trigger_is_the_state_acting(
+    coder_service: Service, tmp_path: Path
+) -> None:
+    dump = tmp_path / "states.txt"
+    dump.write_text(
+        "Strikes in the east\n\nMarch 3, 2020\n\n"
+        "US air strikes hit a militia convoy near Albu Kamal on Monday, killing six fighters, "
+        "a monitoring group said.\n\n"
+        "Saudi air strikes hit the outskirts of Hodeidah on Tuesday, killing four people, "
+        "residents said.\n"
+    )
+    _, events = coder_service.analyze(str(dump))
+    acting = {e.actor1.actor_id for e in events if e.actor1 is not None}
+    assert {"united_states", "saudi_arabia"} <= acting

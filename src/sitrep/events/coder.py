@@ -21,6 +21,7 @@ from sitrep.events.classify import Classification
 from sitrep.events.framing import aspirational, attached, claimant, place_role
 from sitrep.events.ontology import SITREP_EVENT_TYPE
 from sitrep.events.roles import assign_roles, trigger_token
+from sitrep.geo.resolve import demonym_country
 from sitrep.nlp.attribution import Attribution, attribute
 from sitrep.nlp.locations import relative_after
 from sitrep.nlp.quantities import find_quantities
@@ -228,7 +229,7 @@ class Coder:
         """The state behind "Russian air support": the demonym's country, if the KB has it."""
         if demonym is None:
             return None
-        country = _COUNTRY_OF_DEMONYM.get(demonym.text.lower())
+        country = demonym_country(demonym.text)
         found = self.lookup_actor_by_name(country) if country else None
         return replace(found, text=demonym.text) if found else ActorRef(text=demonym.text)
 
@@ -362,28 +363,6 @@ _TITLES = frozenset(
     "secretary minister president envoy spokesman spokeswoman ambassador official officials "
     "leader commander general delegation embassy government ministry".split()
 )
-
-
-# Demonyms of the states that most often act from outside in these wars.
-_COUNTRY_OF_DEMONYM = {
-    "russian": "Russia",
-    "iranian": "Iran",
-    "turkish": "Turkey",
-    "american": "United States",
-    "us": "United States",
-    "u.s.": "United States",
-    "israeli": "Israel",
-    "syrian": "Syria",
-    "iraqi": "Iraq",
-    "british": "United Kingdom",
-    "french": "France",
-    "saudi": "Saudi Arabia",
-    "emirati": "United Arab Emirates",
-    "qatari": "Qatar",
-    "jordanian": "Jordan",
-    "lebanese": "Lebanon",
-    "chinese": "China",
-}
 
 
 def _national_modifier(trigger: Token) -> Span | None:

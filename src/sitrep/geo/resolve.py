@@ -23,7 +23,15 @@ from sitrep.geo.relative import distance_km, region_part
 
 __all__ = ["Resolution", "Resolver", "clean_name", "demonym_country"]
 
-_CONTINENT_DEMONYMS = {"european": "Europe", "asian": "Asia", "african": "Africa"}
+# Adjectives news uses that countryinfo's demonyms lack: continents, and short forms.
+_MORE_DEMONYMS = {
+    "european": "Europe",
+    "asian": "Asia",
+    "african": "Africa",
+    "us": "United States",
+    "u.s.": "United States",
+    "saudi": "Saudi Arabia",
+}
 
 _ADMIN_WORDS = r"province|governorate|region|countryside|state|district|county|oblast"
 _ADMIN_SUFFIX = re.compile(rf"\s+(?:{_ADMIN_WORDS})$", re.I)
@@ -218,8 +226,8 @@ def demonym_country(word: str) -> str | None:
 
 @lru_cache(maxsize=1)
 def _demonyms() -> dict[str, str]:
-    """Demonyms from the countryinfo package (optional: without it, only continents')."""
-    table = dict(_CONTINENT_DEMONYMS)
+    """Demonyms from the countryinfo package (optional: without it, only the few above)."""
+    table = dict(_MORE_DEMONYMS)
     try:
         module: Any = importlib.import_module("countryinfo")
     except ImportError:
