@@ -67,7 +67,8 @@ def summarize(
 ) -> dict[str, Any]:
     """The fused record of the event ``key`` from its member mentions."""
     members = sorted(members, key=lambda m: m.id)
-    sources = set(_sources_by_article(members).values())
+    by_article = _sources_by_article(members)
+    sources = set(by_article.values())
     fatalities = _figure_claims(members, "fatalities")
     actor1 = _actor_claims(members, "actor1")
     dates = _date_claims(members)
@@ -97,8 +98,8 @@ def summarize(
         "attribution_chains": sorted({_chain(m) for m in members}),
         "mentions": [_member(m, scores.get(m.id, 1.0)) for m in members],
     }
-    record["confidence"] = _confidence(members, sources, record["disputed"])
-    record["field_confidence"] = _field_confidence(members, disputed)
+    record["confidence"] = _confidence(members, by_article, record["disputed"])
+    record["field_confidence"] = _field_confidence(len(sources), disputed)
     record["notes"] = _notes(record)
     if record["earliest_report"] is not None:
         record["earliest_report"] = record["earliest_report"].isoformat()
@@ -287,10 +288,11 @@ def _sources_by_article(members: Sequence[FusionMention]) -> dict[int, str]:
     return found
 
 
-def _confidence(members: Sequence[FusionMention], sources: set[str], disputed: bool) -> float:
+def _confidence(
+    members: Sequence[FusionMention], by_article: dict[int, str], disputed: bool
+) -> float:
     """1 - the chance that every independent source is wrong, each source as sure as its
     surest mention; a dispute costs a fifth."""
-    by_article = _sources_by_article(members)
     best: dict[str, float] = {}
     for m in members:
         key = by_article[m.article_id]
@@ -301,10 +303,7 @@ def _confidence(members: Sequence[FusionMention], sources: set[str], disputed: b
     return round((1.0 - doubt) * (0.8 if disputed else 1.0), 3)
 
 
-def _field_confidence(
-    members: Sequence[FusionMention], disputed: dict[str, bool]
-) -> dict[str, float]:
-    sources = len(set(_sources_by_article(members).values()))
+def _field_confidence(sources: int, disputed: dict[str, bool]) -> dict[str, float]:
     agreed = 1.0 - 0.5**sources  # each further independent source halves the doubt
     return {name: round(agreed * (0.5 if flag else 1.0), 3) for name, flag in disputed.items()}
 
