@@ -129,7 +129,9 @@ class Coder:
             verdict = verdict or _presence(sentence)
             if verdict is None:
                 continue
-            mention = self._mention(segment, sentence, verdict, attribution, times, story)
+            mention = self._mention(
+                segment, sentence, verdict, attribution, times, story, claimed=claimer is not None
+            )
             if claimer is not None:
                 mention = self._claim(mention, sentence, claimer)
             if _says_something(mention):
@@ -156,11 +158,13 @@ class Coder:
         attribution: Attribution,
         times: list[TimeRef],
         story: _Story,
+        *,
+        claimed: bool = False,  # a claim of responsibility: the claimant is no mere source
     ) -> EventMention:
         trigger = trigger_token(sentence, verdict.trigger)
         source_span = (attribution.start, attribution.end)
         actors = self._actor_spans(sentence)
-        if verdict.sub_event_type not in _SPEAKER_IS_ACTOR and claimant(sentence) is None:
+        if verdict.sub_event_type not in _SPEAKER_IS_ACTOR and not claimed:
             actors = [a for a in actors if not _inside(a, source_span)]
         roles = assign_roles(sentence, trigger, actors)
         if verdict.sub_event_type in _MOVER_IS_ACTOR and roles.actor1 is None:
@@ -174,7 +178,7 @@ class Coder:
         # "the blast", "the attack": an event the article already reported, told again.
         told = (
             _latest_violent(story.mentions)
-            if claimant(sentence) is not None
+            if claimed
             else _told_before(trigger, verdict, story.mentions)
         )
         date_, precision, date_text = _date(sentence, trigger, times, story, told)
