@@ -150,3 +150,27 @@ def test_bad_decisions_are_clear_errors(fusing: Service) -> None:
             service.merge_events(event_id, event_id)
         with pytest.raises(InputError, match="some, not all"):
             service.split_event(event_id, [999_999])
+
+
+def test_as_of_now_filters_like_the_live_list(fusing: Service) -> None:
+    with fusing as service:
+        service.ingest([str(FUSION)])
+        service.code_events()
+        service.fuse()
+        now = datetime.now(UTC)
+        filters = [
+            EventFilter(),
+            EventFilter(actors=("government_forces",)),
+            EventFilter(bbox=(36.4, 35.4, 36.8, 35.8)),  # around Kafr Nabl
+            EventFilter(bbox=(30.0, 30.0, 31.0, 31.0)),  # nowhere near
+            EventFilter(text="kafr nabl", disputed=True),
+            EventFilter(since="2020-02-03", until="2020-02-03", min_confidence=0.1),
+        ]
+        sizes = []
+        for where in filters:
+            live = sorted(e["event_key"] for e in service.events(where, limit=1000))
+            as_of = EventFilter(**{**where.__dict__, "as_of": now})
+            then = sorted(e["event_key"] for e in service.events(as_of, limit=1000))
+            assert then == live, where
+            sizes.append(len(live))
+        assert sizes[0] > sizes[1] > 0 and sizes[2] > 0 and sizes[3] == 0

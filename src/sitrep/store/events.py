@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
@@ -398,16 +399,25 @@ def _conditions(where: EventFilter) -> list[Any]:
 
 
 def _matches(event: dict[str, Any], where: EventFilter) -> bool:
-    """The filter on a record in Python (for "as of" reads from the history)."""
-    first = event.get("date") or ""
-    if where.since and first and first < where.since:
-        return False
-    if where.until and first and first > where.until:
-        return False
-    if where.sub_event_type and event.get("sub_event_type") != where.sub_event_type:
-        return False
-    if where.event_type and event.get("event_type") != where.event_type:
-        return False
-    if where.min_confidence and float(event.get("confidence") or 0) < where.min_confidence:
-        return False
-    return not (where.disputed and not event.get("disputed"))
+    """The filter of :func:`_conditions`, on a record (for "as of" reads from the history)."""
+    day = event.get("date") or ""
+    geo = (event.get("location") or {}).get("geo") or {}
+    actors = {(event.get(role) or {}).get("actor_id") for role in ("actor1", "actor2")}
+    checks = (
+        not where.since or (bool(day) and day >= where.since),
+        not where.until or (bool(day) and day <= where.until),
+        not where.event_type or event.get("event_type") == where.event_type,
+        not where.sub_event_type or event.get("sub_event_type") == where.sub_event_type,
+        not where.actors or bool(actors & set(where.actors)),
+        not where.bbox or _inside_box(geo, where.bbox),
+        float(event.get("confidence") or 0) >= where.min_confidence,
+        not where.disputed or bool(event.get("disputed")),
+        not where.text or where.text.lower() in json.dumps(event, ensure_ascii=False).lower(),
+    )
+    return all(checks)
+
+
+def _inside_box(geo: dict[str, Any], bbox: tuple[float, float, float, float]) -> bool:
+    west, south, east, north = bbox
+    lat, lon = geo.get("lat"), geo.get("lon")
+    return lat is not None and lon is not None and west <= lon <= east and south <= lat <= north
