@@ -205,28 +205,25 @@ class EventQueries:
         return stale
 
     def event_cluster(self, event_key: str) -> dict[str, Any] | None:
-        query = select(fused_events.c.cluster).where(fused_events.c.event_key == event_key)
-        with self._read() as conn:
-            found = conn.execute(query).scalar()
+        found = self._event_value(fused_events.c.cluster, fused_events.c.event_key == event_key)
         return dict(found) if found is not None else None
 
     def event_record(self, event_key: str) -> dict[str, Any] | None:
-        query = select(fused_events.c.record).where(fused_events.c.event_key == event_key)
-        with self._read() as conn:
-            found = conn.execute(query).scalar()
+        found = self._event_value(fused_events.c.record, fused_events.c.event_key == event_key)
         return dict(found) if found is not None else None
 
     def event_id_of(self, event_key: str) -> int | None:
-        query = select(fused_events.c.id).where(fused_events.c.event_key == event_key)
-        with self._read() as conn:
-            found = conn.execute(query).scalar()
+        found = self._event_value(fused_events.c.id, fused_events.c.event_key == event_key)
         return int(found) if found is not None else None
 
     def event_key_of(self, event_id: int) -> str | None:
-        query = select(fused_events.c.event_key).where(fused_events.c.id == event_id)
-        with self._read() as conn:
-            found = conn.execute(query).scalar()
+        found = self._event_value(fused_events.c.event_key, fused_events.c.id == event_id)
         return str(found) if found is not None else None
+
+    def _event_value(self, column: Any, condition: Any) -> Any:
+        """One column of the one event matching ``condition``; None if there is none."""
+        with self._read() as conn:
+            return conn.execute(select(column).where(condition)).scalar()
 
     def add_decision(self, kind: str, event_key: str, detail: dict[str, Any], now: datetime) -> int:
         with self._write() as conn:
