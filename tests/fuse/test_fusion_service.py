@@ -16,9 +16,14 @@ FUSION = Path(__file__).parent.parent / "fixtures" / "fusion"
 
 
 @pytest.fixture
-def fusing(small_gazetteer: Path, tmp_path: Path) -> Service:
+def fusing(small_gazetteer: Path, tmp_path: Path, database_url: str) -> Service:
+    """A service on SQLite and on PostgreSQL: fusion's queries must hold on both."""
     settings = Settings.load(
-        env={}, data_dir=str(tmp_path / "data"), gazetteer_path=str(small_gazetteer), min_words=10
+        env={},
+        data_dir=str(tmp_path / "data"),
+        gazetteer_path=str(small_gazetteer),
+        min_words=10,
+        database_url=database_url,
     )
     return Service(settings)
 
