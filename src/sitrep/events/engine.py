@@ -12,10 +12,11 @@ from spacy.tokens import Span
 
 from sitrep.events.classify import Classification, classify_spans
 from sitrep.events.coder import Coder
-from sitrep.geo.gazetteer import Gazetteer, default_gazetteer, gazetteer_path
+from sitrep.geo.gazetteer import default_gazetteer, gazetteer_path
 from sitrep.geo.locate import Locator
 from sitrep.nlp.actors import ActorKB, actor_kb
 from sitrep.nlp.pipeline import build_pipeline
+from sitrep.nlp.places import PlaceRecognizer
 from sitrep.records import ActorRef, Article, EventMention
 from sitrep.settings import Settings
 
@@ -93,5 +94,8 @@ def load_coder(settings: Settings) -> EventCoder:
 @lru_cache(maxsize=2)
 def _coder(actor_files: tuple[str, ...], gazetteer: str) -> EventCoder:
     kb = actor_kb(actor_files)
-    locator = Locator(Gazetteer.open(gazetteer))
-    return EventCoder(build_pipeline(actor_files, gazetteer), kb, locator)
+    nlp = build_pipeline(actor_files, gazetteer)
+    # Geocoding reads the index the place recogniser has open, and shares its name cache.
+    places = nlp.get_pipe("sitrep_places")
+    assert isinstance(places, PlaceRecognizer)  # build_pipeline adds it
+    return EventCoder(nlp, kb, Locator(places.gazetteer))
