@@ -16,7 +16,6 @@ def mention(id: int, day: int, lat: float = 35.5, lon: float = 36.6, **extra: An
         "id": id,
         "article_id": id,
         "outlet": f"outlet-{id}",
-        "copy_of": id,
         "reported": date(2020, 2, day),
         "event_type": "Explosions/Remote violence",
         "sub_event_type": "Shelling/artillery/missile attack",

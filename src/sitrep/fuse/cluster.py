@@ -28,8 +28,7 @@ class Cluster:
 
     key: str  # stable: "ev-<id of the first mention>"
     sub_event_type: str
-    first: date
-    last: date
+    day: date  # the date of its most precise report (date.min: undated)
     points: list[tuple[float, float, float]] = field(default_factory=list)
     actors: set[str] = field(default_factory=set)
     members: list[int] = field(default_factory=list)
@@ -46,7 +45,7 @@ class Cluster:
         if founding or (mention.date is not None and date_window(mention) < self.window):
             self.window = date_window(mention)
             if mention.date is not None:
-                self.first = self.last = mention.date
+                self.day = mention.date
         if mention.lat is not None and mention.lon is not None:
             point = (mention.lat, mention.lon, mention.radius_km)
             self.points = sorted([*self.points, point], key=lambda p: p[2])[:1]
@@ -97,7 +96,7 @@ class Clusterer:
         return match_score(
             mention,
             cluster.sub_event_type,
-            (cluster.first, cluster.last),
+            cluster.day,
             cluster.points,
             cluster.actors,
             self.related,
@@ -116,17 +115,17 @@ class Clusterer:
 
     def _start(self, mention: FusionMention) -> Cluster:
         day = mention.date or date.min
-        cluster = Cluster(f"ev-{mention.id}", mention.sub_event_type, day, day)
+        cluster = Cluster(f"ev-{mention.id}", mention.sub_event_type, day)
         cluster.absorb(mention)
         self.clusters[cluster.key] = cluster
         self._index(cluster)
         return cluster
 
     def _index(self, cluster: Cluster) -> None:
-        if cluster.first == date.min:
+        if cluster.day == date.min:
             return  # undated: nothing joins it
-        day, last = cluster.first - timedelta(days=cluster.window), cluster.last
-        last += timedelta(days=cluster.window)
+        day = cluster.day - timedelta(days=cluster.window)
+        last = cluster.day + timedelta(days=cluster.window)
         while day <= last:
             self._by_day.setdefault(day, set()).add(cluster.key)
             day += timedelta(days=1)

@@ -52,7 +52,6 @@ def fusion_mention(facts: MentionFacts) -> FusionMention:
         id=facts.mention_id,
         article_id=facts.article_id,
         outlet=_outlet(facts),
-        copy_of=facts.article_id,  # only originals are coded; their copies are copy_sites
         reported=_reported(facts),
         event_type=str(record["event_type"]),
         sub_event_type=str(record["sub_event_type"]),
@@ -119,8 +118,9 @@ def cluster_json(cluster: Cluster) -> dict[str, Any]:
     return {
         "key": cluster.key,
         "sub_event_type": cluster.sub_event_type,
-        "first": cluster.first.isoformat() if cluster.first != date.min else None,
-        "last": cluster.last.isoformat() if cluster.last != date.min else None,
+        # "first" and "last" (one day now) fill the event's date columns in the store.
+        "first": cluster.day.isoformat() if cluster.day != date.min else None,
+        "last": cluster.day.isoformat() if cluster.day != date.min else None,
         "points": [list(p) for p in cluster.points],
         "actors": sorted(cluster.actors),
         "members": list(cluster.members),
@@ -130,13 +130,11 @@ def cluster_json(cluster: Cluster) -> dict[str, Any]:
 
 
 def _cluster(data: dict[str, Any]) -> Cluster:
-    first = date.fromisoformat(data["first"]) if data.get("first") else date.min
-    last = date.fromisoformat(data["last"]) if data.get("last") else date.min
+    day = date.fromisoformat(data["first"]) if data.get("first") else date.min
     return Cluster(
         key=data["key"],
         sub_event_type=data["sub_event_type"],
-        first=first,
-        last=last,
+        day=day,
         points=[(float(a), float(b), float(c)) for a, b, c in data["points"]],
         actors=set(data["actors"]),
         members=[int(m) for m in data["members"]],
@@ -195,7 +193,7 @@ def rebuild(
             key, "retracted", cause, record, stored, [], retracted=True, removed=removed
         )
     mentions = [fusion_mention(f) for f in facts]
-    cluster = Cluster(key, mentions[0].sub_event_type, date.min, date.min)
+    cluster = Cluster(key, mentions[0].sub_event_type, date.min)
     for mention in mentions:
         cluster.absorb(mention)
     scores = dict(reader.event_member_ids(key))

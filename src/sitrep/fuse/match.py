@@ -56,7 +56,6 @@ class FusionMention:
     id: int
     article_id: int
     outlet: str
-    copy_of: int  # the article this one copies (itself if it is an original)
     reported: date | None  # when the article was published (or stored)
     event_type: str
     sub_event_type: str
@@ -89,7 +88,7 @@ def compatible_types(a: str, b: str) -> float:
 def match_score(
     mention: FusionMention,
     sub_event_type: str,
-    dates: tuple[date, date],
+    day: date,
     points: list[tuple[float, float, float]],
     actors: set[str],
     related: Related,
@@ -97,11 +96,11 @@ def match_score(
     modality: str = "asserted",
 ) -> float:
     """How well ``mention`` fits an event with these types, dates, points and actors;
-    ``slack`` is the days the event's own least precise date leaves open."""
+    ``slack`` is the days the event's own date leaves open (its precision)."""
     parts = {
         "type": compatible_types(mention.sub_event_type, sub_event_type)
         * _modality_fit(mention, modality),
-        "date": _date_fit(mention, dates, slack),
+        "date": _date_fit(mention, day, slack),
         "place": _place_fit(mention, points),
         "actors": _actor_fit(mention, actors, related),
     }
@@ -115,12 +114,11 @@ def _modality_fit(mention: FusionMention, modality: str) -> float:
     return 1.0 if (ours == "planned") == (modality == "planned") else 0.0
 
 
-def _date_fit(mention: FusionMention, dates: tuple[date, date], slack: int) -> float:
+def _date_fit(mention: FusionMention, day: date, slack: int) -> float:
     if mention.date is None:
         return 0.0  # undated background is never fused
     slack = max(slack, date_window(mention))
-    first, last = dates
-    gap = max((first - mention.date).days, (mention.date - last).days, 0)
+    gap = abs((day - mention.date).days)
     if gap <= slack:
         return 1.0 if gap <= 1 else 0.7
     return 0.0

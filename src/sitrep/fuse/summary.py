@@ -56,7 +56,7 @@ def independent_source(mention: FusionMention) -> str:
         words = _SOURCE_NOISE.sub(" ", cited.lower()).split()
         if words:
             return "source:" + " ".join(words)
-    return f"article:{mention.copy_of}"
+    return f"article:{mention.article_id}"  # only originals are coded: copies count here
 
 
 def summarize(
