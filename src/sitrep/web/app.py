@@ -1,4 +1,4 @@
-"""FastAPI app factory: pages (Jinja2) and the JSON API, both thin over the service."""
+"""FastAPI app factory: wires the service, templates, middleware, errors and routers."""
 
 from __future__ import annotations
 
@@ -7,21 +7,18 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from fastapi import FastAPI, Query, Request
+from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
-from markupsafe import Markup, escape
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from sitrep import __version__
 from sitrep.errors import SitrepError, StoreError
-from sitrep.geo.gazetteer import ATTRIBUTION
-from sitrep.records import StoredArticle
 from sitrep.service import Service
 from sitrep.settings import Settings
-from sitrep.store.base import MARK_END, MARK_START
+from sitrep.web import api, pages
 
 __all__ = ["create_app"]
 
@@ -54,8 +51,10 @@ def create_app(settings: Settings, service: Service | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     templates = Jinja2Templates(directory=str(_TEMPLATES))
-    templates.env.filters["highlight"] = _highlight
+    templates.env.filters["highlight"] = pages.highlight
     app.state.service = service
+    app.state.settings = settings
+    app.state.templates = templates
     app.mount("/static", StaticFiles(directory=str(_STATIC)), name="static")
 
     @app.middleware("http")
@@ -66,73 +65,8 @@ def create_app(settings: Settings, service: Service | None = None) -> FastAPI:
         return response
 
     _install_error_handlers(app, templates)
-
-    # -- pages
-
-    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-    def index(request: Request, page: int = Query(1, ge=1)) -> Response:
-        size = 50
-        rows = service.articles(limit=size, offset=(page - 1) * size)
-        context = {
-            "articles": rows,
-            "stats": service.stats(),
-            "page": page,
-            "more": len(rows) == size,
-        }
-        return templates.TemplateResponse(request, "index.html", context)
-
-    @app.get("/articles/{article_id}", response_class=HTMLResponse, include_in_schema=False)
-    def article_page(request: Request, article_id: int) -> Response:
-        row = service.article(article_id)
-        context = {"row": row, "a": row.article, "copies": service.copies(article_id)}
-        return templates.TemplateResponse(request, "article.html", context)
-
-    @app.get("/search", response_class=HTMLResponse, include_in_schema=False)
-    def search_page(request: Request, q: str = "") -> Response:
-        hits = service.search(q, limit=50) if q.strip() else []
-        return templates.TemplateResponse(request, "search.html", {"q": q, "hits": hits})
-
-    @app.get("/about", response_class=HTMLResponse, include_in_schema=False)
-    def about_page(request: Request) -> Response:
-        try:
-            info = service.gazetteer_info()
-        except StoreError:  # no index yet: the credits still apply
-            info = {}
-        context = {
-            "attribution": info.get("attribution", ATTRIBUTION),
-            "built_at": info.get("built_at"),
-            "dumps": info.get("dumps"),
-        }
-        return templates.TemplateResponse(request, "about.html", context)
-
-    # -- JSON API
-
-    @app.get("/api/v1/health")
-    def health() -> dict[str, Any]:
-        return {"status": "ok", "version": __version__, "articles": service.stats()["articles"]}
-
-    @app.get("/api/v1/articles")
-    def api_articles(
-        limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0)
-    ) -> dict[str, Any]:
-        rows = service.articles(limit=limit, offset=offset)
-        return {"items": [_article_json(r) for r in rows], "limit": limit, "offset": offset}
-
-    @app.get("/api/v1/articles/{article_id}")
-    def api_article(article_id: int) -> dict[str, Any]:
-        return _article_json(service.article(article_id), full=True)
-
-    @app.get("/api/v1/search")
-    def api_search(q: str, limit: int = Query(20, ge=1, le=200)) -> dict[str, Any]:
-        hits = service.search(q, limit=limit)
-        return {
-            "query": q,
-            "items": [
-                {**_article_json(h.article), "score": h.score, "snippet": _plain(h.snippet)}
-                for h in hits
-            ],
-        }
-
+    app.include_router(api.router)
+    app.include_router(pages.router)
     return app
 
 
@@ -159,28 +93,3 @@ def _install_error_handlers(app: FastAPI, templates: Jinja2Templates) -> None:
     async def validation_error(request: Request, exc: RequestValidationError) -> Response:
         detail = [{"loc": list(e["loc"]), "msg": e["msg"]} for e in exc.errors()]
         return respond(request, 422, "invalid-request", "the request is not valid", detail)
-
-
-def _article_json(row: StoredArticle, full: bool = False) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "id": row.id,
-        "duplicate_of": row.duplicate_of,
-        "duplicate_kind": row.duplicate_kind,
-        "source": row.source,
-        "ingested_at": row.ingested_at.isoformat(),
-        **row.article.to_json(),
-    }
-    if not full:
-        for key in ("paragraphs", "removed", "captions"):
-            data.pop(key)
-    return data
-
-
-def _highlight(snippet: str) -> Markup:
-    """Escape a search snippet, then mark its matches."""
-    safe = str(escape(snippet))
-    return Markup(safe.replace(MARK_START, "<mark>").replace(MARK_END, "</mark>"))
-
-
-def _plain(snippet: str) -> str:
-    return snippet.replace(MARK_START, "").replace(MARK_END, "")
