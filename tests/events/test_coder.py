@@ -228,3 +228,45 @@ def test_a_nationality_before_the_trigger_is_the_state_acting(
     _, events = coder_service.analyze(str(dump))
     acting = {e.actor1.actor_id for e in events if e.actor1 is not None}
     assert {"united_states", "saudi_arabia"} <= acting
+
+
+def _code_text(service: Service, folder: Path, name: str, text: str) -> list[EventMention]:
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return service.analyze(str(path))[1]
+
+
+def test_a_day_after_dates_the_event_from_the_one_told_before(
+    coder_service: Service, tmp_path: Path
+) -> None:
+    # Our own text, modelled on a wire report of 30 January 2020.
+    events = _code_text(
+        coder_service,
+        tmp_path,
+        "ariha.txt",
+        "Ariha strikes kill civilians\n30 January 2020\n\n"
+        "Air strikes on the town of Ariha in north-west Syria on Wednesday killed at least "
+        "ten civilians, a war monitor said on Thursday.\n\n"
+        "The strikes came a day after Syrian troops and allied militias captured "
+        "Maaret al-Numan, a town on the M5 highway south of Idlib.\n",
+    )
+    capture = _find(events, "Government regains territory")
+    assert (capture.date, capture.date_precision) == (date(2020, 1, 28), "day")
+
+
+def test_a_date_naming_another_event_does_not_date_the_sentences_after_it(
+    coder_service: Service, tmp_path: Path
+) -> None:
+    events = _code_text(
+        coder_service,
+        tmp_path,
+        "spring-shield.txt",
+        "Turkey answers Balyun\n1 March 2020\n\n"
+        "Defence Minister Hulusi Akar announced on Sunday that Turkey had begun an "
+        "operation against Syrian government forces in Idlib, in response to the "
+        "February 27 attack that killed 33 Turkish soldiers.\n\n"
+        "Turkish drones struck armoured vehicles and artillery positions in southern Idlib, "
+        "the ministry said.\n",
+    )
+    strikes = [e for e in events if "drones struck" in e.evidence.text]
+    assert strikes and strikes[0].date == date(2020, 3, 1)

@@ -86,3 +86,32 @@ def test_type_families() -> None:
     assert compatible_types("Attack", "Air/drone strike") == 0.6
     assert compatible_types("Armed clash", "Peaceful protest") == 0.0
     assert compatible_types("Agreement", "Arrests") == 0.0
+
+
+def test_one_story_returns_to_its_event_where_other_outlets_would_not() -> None:
+    # "The shelling went on for hours": no place, no actor, a looser type.
+    follow_up = {"sub_event_type": "Attack", "lat": None, "lon": None, "actor1": None}
+    same_article = mention(2, 3, article_id=1, **follow_up)
+    other_article = mention(3, 3, **follow_up)
+    clusters = fuse_all([mention(1, 3), same_article, other_article], never_related)
+    assert sorted(clusters.values()) == [[1, 2], [3]]
+
+
+def test_the_other_side_hitting_back_the_same_day_is_another_event() -> None:
+    strike = mention(1, 3, actor1="syrian_government_forces", actor2="turkish_armed_forces")
+    retaliation = mention(2, 3, actor1="turkish_armed_forces", actor2="syrian_government_forces")
+    same_strike = mention(3, 3, actor1="syrian_government_forces", actor2="turkish_armed_forces")
+    clusters = fuse_all([strike, retaliation, same_strike], never_related)
+    assert sorted(clusters.values()) == [[1, 3], [2]]
+
+
+def test_other_outlets_match_the_type_the_event_was_founded_on() -> None:
+    # The story's own follow-up (a clash) must not open the event to other outlets'
+    # captures: a chain of types would walk it across kinds.
+    shelling = mention(1, 3, lat=None, lon=None)
+    clash = mention(2, 3, article_id=1, sub_event_type="Armed clash", lat=None, lon=None)
+    capture = mention(
+        3, 3, sub_event_type="Government regains territory", actor1="rebels", lat=None, lon=None
+    )
+    clusters = fuse_all([shelling, clash, capture], never_related)
+    assert [3] in clusters.values()

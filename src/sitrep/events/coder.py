@@ -12,13 +12,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from sitrep.events.classify import Classification
-from sitrep.events.framing import aspirational, attached, claimant, place_role
+from sitrep.events.framing import aspirational, attached, claimant, days_relative, place_role
 from sitrep.events.ontology import SITREP_EVENT_TYPE
 from sitrep.events.roles import assign_roles, trigger_token
 from sitrep.geo.resolve import demonym_country
@@ -136,7 +136,8 @@ class Coder:
                 mention = self._claim(mention, sentence, claimer)
             if _says_something(mention):
                 story.mentions.append(mention)
-        story.last_time = times[-1] if times else story.last_time
+        narrated = _narrative_times(times, segment.text)
+        story.last_time = narrated[-1] if narrated else story.last_time
 
     def _claim(self, mention: EventMention, sentence: Span, claimer: Token) -> EventMention:
         """A claim of responsibility: the claimant is actor 1 of the event it claims."""
@@ -411,18 +412,56 @@ def _date(
     these ("developments including the killing of Soleimani") is background: undated.
     """
     inside = [t for t in times if sentence.start_char <= t.start < sentence.end_char]
+    shift = days_relative(trigger)
+    if shift is not None:  # "the strikes came a day after troops captured the town"
+        return _shifted(inside, story, shift, _main_subject(trigger))
     if inside:
         return inside[0].first, inside[0].precision, inside[0].text
     if told is not None:
         return told.date, told.date_precision, told.date_text
     if trigger.pos_ in ("NOUN", "PROPN") and not _narrative(sentence):
         return None, "unknown", None
-    before = [t for t in times if t.end <= sentence.start_char] or (
+    earlier = [t for t in times if t.end <= sentence.start_char]
+    before = _narrative_times(earlier, sentence.doc.text) or (
         [story.last_time] if story.last_time else []
     )
     if before:
         return before[-1].first, before[-1].precision, before[-1].text
     return story.anchor, "week", None
+
+
+def _shifted(
+    inside: list[TimeRef], story: _Story, days: int, subject: str | None
+) -> tuple[date | None, str, str | None]:
+    """A date given relative to the main clause's: that clause's own day, else the day of
+    the event it returns to ("the strikes came ..."), else of the event told last."""
+    dated = [m for m in story.mentions if m.date is not None and m.date_precision == "day"]
+    named = [m for m in dated if subject and (m.trigger or "").lower().endswith(subject)]
+    told = [m.date for m in (named or dated) if m.date is not None]
+    if inside and inside[0].precision == "day":
+        base = inside[0].first
+    elif told:
+        base = told[-1]
+    else:
+        return None, "unknown", None
+    return base + timedelta(days=days), "day", None
+
+
+def _narrative_times(times: list[TimeRef], text: str) -> list[TimeRef]:
+    """Times that set when the story is, not those naming another event: "on Sunday"
+    carries to the sentences after it, "the February 27 attack" does not."""
+    return [t for t in times if not text[: t.start].rstrip().lower().endswith(_NAMING)]
+
+
+_NAMING = (" the", " this", " that", "'s", "’s")
+
+
+def _main_subject(trigger: Token) -> str | None:
+    """The definite noun a sentence's main clause is about ("the strikes" came ...)."""
+    subjects = [c for c in trigger.sent.root.children if c.dep_ in ("nsubj", "nsubjpass")]
+    if subjects and any(c.lower_ == "the" for c in subjects[0].children):
+        return subjects[0].lower_
+    return None
 
 
 def _narrative(sentence: Span) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from spacy.tokens import Span, Token
 
-__all__ = ["aspirational", "attached", "claimant", "place_role"]
+__all__ = ["aspirational", "attached", "claimant", "days_relative", "place_role"]
 
 # Nouns whose infinitive complement is a goal, not an event: "a step to regain ...".
 _GOAL_NOUNS = frozenset(
@@ -72,6 +72,16 @@ _DESTINATION_PREPS = frozenset("to into towards toward".split())
 _ORIGIN_PREPS = frozenset("from out".split())
 
 
+# Nouns whose place is where an event's aftermath happens, not where the event did.
+_AFTERMATH_PLACES = frozenset("hospital clinic morgue funeral burial cemetery".split())
+
+
+# Verbs whose object is someone addressed: a capital there stands for its government.
+_ADDRESSING_VERBS = frozenset(
+    "tell inform notify warn urge ask accuse blame thank call brief assure".split()
+)
+
+
 def place_role(place: Span, trigger: Token, actors: list[Span]) -> str:
     """``site``, ``destination``, ``origin``, ``actor_base`` or ``context``.
 
@@ -84,6 +94,8 @@ def place_role(place: Span, trigger: Token, actors: list[Span]) -> str:
         return "actor_base"
     preposition = _governing_preposition(place, trigger) or _locative(place)
     if preposition is not None:
+        if preposition.head.lemma_.lower() in _AFTERMATH_PLACES:
+            return "context"  # "treated in hospitals in Hatay": where the wounded went
         word = preposition.lower_
         if word in _DESTINATION_PREPS:
             return "destination"
@@ -92,7 +104,10 @@ def place_role(place: Span, trigger: Token, actors: list[Span]) -> str:
         return "site"
     if attached(place, trigger):
         return "site"  # "recaptured Saraqib", "Saraqib was shelled"
-    if place.root.dep_ in ("dobj", "nsubjpass") and place.root.head.pos_ == "VERB":
+    head = place.root.head
+    if place.root.dep_ in ("dobj", "nsubjpass") and head.pos_ == "VERB":
+        if head.lemma_.lower() in _ADDRESSING_VERBS:
+            return "context"  # "Ankara had not told Moscow": a government, not a place
         return "site"  # "forces entered Maaret al-Numan, taking ...": another verb's object
     return "context"
 
@@ -151,3 +166,36 @@ def _describes(place: Span, actor: Span) -> bool:
             return True
         token = head
     return False
+
+
+_UNIT_DAYS = {"day": 1, "days": 1, "week": 7, "weeks": 7}
+_COUNTS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+
+
+def days_relative(trigger: Token) -> int | None:
+    """Days from the main clause's time to the trigger's, when the trigger sits in a clause
+    like "(came) a day after troops captured the town" (-1) or "two days before" (+2)."""
+    clause = trigger
+    while clause.dep_ != "advcl":
+        if clause.head.i == clause.i or clause.dep_ in ("ROOT", "ccomp"):
+            return None
+        clause = clause.head
+    mark = next((c for c in clause.children if c.lower_ in ("after", "before")), None)
+    if mark is None:
+        return None
+    # spaCy hangs "a day" on the mark or on the main verb.
+    spans = [*mark.children, *(c for c in clause.head.children if c.i < mark.i)]
+    unit = next((t for t in spans if t.dep_ == "npadvmod" and t.lower_ in _UNIT_DAYS), None)
+    if unit is None:
+        return None
+    count = next((_count(c) for c in unit.children if c.dep_ in ("det", "nummod")), None)
+    if count is None:
+        return None
+    days = count * _UNIT_DAYS[unit.lower_]
+    return -days if mark.lower_ == "after" else days
+
+
+def _count(token: Token) -> int | None:
+    if token.lower_ in _COUNTS:
+        return _COUNTS[token.lower_]
+    return int(token.text) if token.text.isdigit() and int(token.text) < 100 else None

@@ -27,29 +27,38 @@ class Cluster:
     """One event as fusion sees it: the summary it matches new mentions against."""
 
     key: str  # stable: "ev-<id of the first mention>"
-    sub_event_type: str
+    sub_event_type: str  # its founding report's
     day: date  # the date of its most precise report (date.min: undated)
     points: list[tuple[float, float, float]] = field(default_factory=list)
-    actors: set[str] = field(default_factory=set)
+    attackers: set[str] = field(default_factory=set)
+    targets: set[str] = field(default_factory=set)
     members: list[int] = field(default_factory=list)
     window: int = 0  # days the event's date leaves open (its most precise report's)
     modality: str = "asserted"  # "planned" events only take plans
+    types: set[str] = field(default_factory=set)
+    articles: set[int] = field(default_factory=set)
 
-    def absorb(self, mention: FusionMention) -> None:
+    def absorb(self, mention: FusionMention, *, anchors: bool = True) -> None:
         """Take a member. The event's date and point stay those of its most precise
-        member, so that a chain of near matches cannot drag it across days and towns."""
+        member, so that a chain of near matches cannot drag it across days and towns;
+        a member that only fits as part of its article's story (``anchors`` off: "the
+        wounded were taken to hospitals in Hatay") never moves them."""
         founding = not self.members
         self.members.append(mention.id)
         if founding:
             self.modality = str(mention.record.get("modality") or "asserted")
-        if founding or (mention.date is not None and date_window(mention) < self.window):
+        precise = mention.date is not None and date_window(mention) < self.window
+        if founding or (anchors and precise):
             self.window = date_window(mention)
             if mention.date is not None:
                 self.day = mention.date
-        if mention.lat is not None and mention.lon is not None:
+        if (founding or anchors) and mention.lat is not None and mention.lon is not None:
             point = (mention.lat, mention.lon, mention.radius_km)
             self.points = sorted([*self.points, point], key=lambda p: p[2])[:1]
-        self.actors |= {a for a in (mention.actor1, mention.actor2) if a}
+        self.attackers |= {mention.actor1} if mention.actor1 else set()
+        self.targets |= {mention.actor2} if mention.actor2 else set()
+        self.types.add(mention.sub_event_type)
+        self.articles.add(mention.article_id)
 
 
 @dataclass(frozen=True)
@@ -87,22 +96,14 @@ class Clusterer:
             return Assignment(mention.id, cluster.key, 1.0, others, created=True)
         score, key = best
         cluster = self.clusters[key]
-        cluster.absorb(mention)
+        on_its_own = match_score(mention, cluster, self.related, lift=False) >= self.threshold
+        cluster.absorb(mention, anchors=on_its_own)
         self._index(cluster)
         others = tuple((k, round(s, 3)) for s, k in scored[1 : 1 + _MAX_ALTERNATIVES])
         return Assignment(mention.id, key, round(score, 3), others)
 
     def _score(self, mention: FusionMention, cluster: Cluster) -> float:
-        return match_score(
-            mention,
-            cluster.sub_event_type,
-            cluster.day,
-            cluster.points,
-            cluster.actors,
-            self.related,
-            cluster.window,
-            cluster.modality,
-        )
+        return match_score(mention, cluster, self.related)
 
     def _candidates(self, mention: FusionMention) -> list[Cluster]:
         if mention.date is None:

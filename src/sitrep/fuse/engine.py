@@ -32,6 +32,9 @@ __all__ = [
 # Days around a batch's dates whose events may take its mentions: the widest date window
 # (a month) on each side, for the mention and for the event.
 _LOAD_MARGIN = timedelta(days=62)
+# Location roles that do not say where the event happened ("the Britain-based monitor",
+# "speaking before flying to Ukraine"): matched as an unknown place.
+_NOT_THE_SCENE = frozenset({"context", "origin", "actor_base"})
 
 
 class FusionReader(Protocol):
@@ -44,9 +47,10 @@ class FusionReader(Protocol):
 
 def fusion_mention(facts: MentionFacts) -> FusionMention:
     record = facts.record
-    geo = (record.get("location") or {}).get("geo") or {}
-    if geo.get("review"):  # only a country, or nothing sure: no place to match on
-        geo = {}
+    location = record.get("location") or {}
+    geo = location.get("geo") or {}
+    if geo.get("review") or location.get("role") in _NOT_THE_SCENE:
+        geo = {}  # only a country, nothing sure, or a place the sentence merely names
     actor1, actor2 = record.get("actor1") or {}, record.get("actor2") or {}
     return FusionMention(
         id=facts.mention_id,
@@ -122,7 +126,10 @@ def cluster_json(cluster: Cluster) -> dict[str, Any]:
         "first": cluster.day.isoformat() if cluster.day != date.min else None,
         "last": cluster.day.isoformat() if cluster.day != date.min else None,
         "points": [list(p) for p in cluster.points],
-        "actors": sorted(cluster.actors),
+        "attackers": sorted(cluster.attackers),
+        "targets": sorted(cluster.targets),
+        "types": sorted(cluster.types),
+        "articles": sorted(cluster.articles),
         "members": list(cluster.members),
         "window": cluster.window,
         "modality": cluster.modality,
@@ -136,10 +143,13 @@ def _cluster(data: dict[str, Any]) -> Cluster:
         sub_event_type=data["sub_event_type"],
         day=day,
         points=[(float(a), float(b), float(c)) for a, b, c in data["points"]],
-        actors=set(data["actors"]),
+        attackers=set(data.get("attackers", ())),
+        targets=set(data.get("targets", ())),
         members=[int(m) for m in data["members"]],
         window=int(data["window"]),
         modality=str(data.get("modality", "asserted")),
+        types=set(data.get("types", (data["sub_event_type"],))),
+        articles={int(a) for a in data.get("articles", ())},
     )
 
 

@@ -13,12 +13,13 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, Protocol
 
 from sitrep.geo.relative import distance_km
 
 __all__ = [
     "THRESHOLD",
+    "EventProfile",
     "FusionMention",
     "compatible_types",
     "date_window",
@@ -44,6 +45,13 @@ _FAMILIES = (
 )
 # Battles, remote violence and violence against civilians: ACLED's political violence.
 _POLITICAL_VIOLENCE = frozenset().union(*_FAMILIES[:3], {"Attack", "Chemical weapon"})
+# Everything a conflict story may describe as one happening, told from different sides.
+_CONFLICT = _POLITICAL_VIOLENCE | {
+    "Disrupted weapons use",
+    "Looting/property destruction",
+}
+_SAME_STORY_TYPES = 0.6
+_SAME_ARTICLE_LIFT = 1.3
 _NEAR_KM = 2.0  # slack added to the radii: reports of one strike may name points apart
 
 Related = Callable[[str, str], bool]
@@ -85,27 +93,56 @@ def compatible_types(a: str, b: str) -> float:
     return 0.6 if a in _POLITICAL_VIOLENCE and b in _POLITICAL_VIOLENCE else 0.0
 
 
+class EventProfile(Protocol):
+    """What a mention is matched against: an event as fusion has built it so far."""
+
+    sub_event_type: str  # its founding report's
+    types: set[str]  # every sub-event type its reports gave
+    day: date
+    window: int  # days its date leaves open (its most precise report's precision)
+    points: list[tuple[float, float, float]]
+    attackers: set[str]  # actor 1 ids its reports gave
+    targets: set[str]  # actor 2 ids
+    articles: set[int]
+    modality: str
+
+
 def match_score(
-    mention: FusionMention,
-    sub_event_type: str,
-    day: date,
-    points: list[tuple[float, float, float]],
-    actors: set[str],
-    related: Related,
-    slack: int = 0,
-    modality: str = "asserted",
+    mention: FusionMention, event: EventProfile, related: Related, *, lift: bool = True
 ) -> float:
-    """How well ``mention`` fits an event with these types, dates, points and actors;
-    ``slack`` is the days the event's own date leaves open (its precision)."""
-    parts = {
-        "type": compatible_types(mention.sub_event_type, sub_event_type)
-        * _modality_fit(mention, modality),
-        "date": _date_fit(mention, day, slack),
-        "place": _place_fit(mention, points),
-        "actors": _actor_fit(mention, actors, related),
-    }
+    """How well ``mention`` fits ``event``: the product of the type, date, place and actor
+    fits, with a lift (unless ``lift`` is off) when the event already holds a sentence
+    of the same article."""
+    parts = (
+        _type_fit(mention, event),
+        _date_fit(mention, event.day, event.window),
+        _place_fit(mention, event.points),
+        _actor_fit(mention, event, related),
+    )
     # A product, not a mean: every doubt counts, and one misfit is enough to keep apart.
-    return math.prod(parts.values())
+    score = math.prod(parts)
+    if lift and mention.article_id in event.articles and score > 0:
+        # An article tells one story: its later sentences ("the strike", "the dead
+        # included") mostly return to the event it has already described.
+        score = min(1.0, score * _SAME_ARTICLE_LIFT)
+    return score
+
+
+def _type_fit(mention: FusionMention, event: EventProfile) -> float:
+    same_story = mention.article_id in event.articles
+    # Other outlets are matched on the type the event was founded on, so that a chain
+    # of "clash" then "capture" then "deployment" cannot walk an event across kinds.
+    types = event.types if same_story else {event.sub_event_type}
+    fit = max((compatible_types(mention.sub_event_type, t) for t in types), default=0.0)
+    if fit == 0.0 and same_story:
+        # Within one story, "army units moved in" (a deployment) after "the army took the
+        # town" (a capture) is the same happening told from another side.
+        fit = _SAME_STORY_TYPES if _conflict(mention.sub_event_type, event.types) else 0.0
+    return fit * _modality_fit(mention, event.modality)
+
+
+def _conflict(sub_event_type: str, types: set[str]) -> bool:
+    return sub_event_type in _CONFLICT and bool(types & _CONFLICT)
 
 
 def _modality_fit(mention: FusionMention, modality: str) -> float:
@@ -134,12 +171,30 @@ def _place_fit(mention: FusionMention, points: list[tuple[float, float, float]])
     return 0.0
 
 
-def _actor_fit(mention: FusionMention, actors: set[str], related: Related) -> float:
+def _actor_fit(mention: FusionMention, event: EventProfile, related: Related) -> float:
     mine = {a for a in (mention.actor1, mention.actor2) if a}
-    if not mine or not actors:
+    theirs = event.attackers | event.targets
+    if not mine or not theirs:
         return 0.9  # unnamed on one side
-    if mine & actors:
+    if _reversed(mention, event, related):
+        return 0.2  # the other side hitting back: a retaliation, not the same strike
+    if mine & theirs:
         return 1.0
-    if any(related(a, b) for a in mine for b in actors):
-        return 0.9  # "Iran-backed militias" and the Fatemiyoun Division
+    if any(related(a, b) for a in mine for b in theirs) or mention.article_id in event.articles:
+        # "Iran-backed militias" and the Fatemiyoun Division; or one story naming the
+        # side that withdrew after naming the side that advanced.
+        return 0.9
     return 0.45  # named differently: possible (outlets label the same side differently)
+
+
+def _reversed(mention: FusionMention, event: EventProfile, related: Related) -> bool:
+    """Whether the mention's attacker is the event's target and not also its attacker."""
+
+    def among(actor: str | None, group: set[str]) -> bool:
+        return actor is not None and any(actor == g or related(actor, g) for g in group)
+
+    return (
+        among(mention.actor1, event.targets)
+        and not among(mention.actor1, event.attackers)
+        and (mention.actor2 is None or among(mention.actor2, event.attackers))
+    )
