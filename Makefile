@@ -4,11 +4,12 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.sitrep-installed
+BASEMAP := src/sitrep/web/static/vendor/BUILT
 PYTEST_ARGS ?=
 
-.PHONY: setup demo test check lint typecheck format postgres bench docs clean gazetteer
+.PHONY: setup demo test check lint typecheck format postgres chromium bench docs clean gazetteer basemap
 
-setup: $(STAMP)
+setup: $(STAMP) $(BASEMAP)
 
 $(STAMP): pyproject.toml requirements.lock requirements-model.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -16,17 +17,28 @@ $(STAMP): pyproject.toml requirements.lock requirements-model.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[dev,postgres,parquet]'
 	@$(MAKE) --no-print-directory gazetteer && touch $@
 
+# MapLibre, axe-core and the offline basemap, from npm tarballs pinned in scripts/basemap.lock.json
+# (fetched with Python, no node needed); place labels come from the gazetteer index.
+$(BASEMAP): $(STAMP) scripts/basemap.lock.json scripts/build_basemap.py
+	$(BIN)/python scripts/build_basemap.py >/dev/null
+
+basemap:
+	$(BIN)/python scripts/build_basemap.py
+
 gazetteer:
 	$(BIN)/python -c 'import sitrep.geo as geo; raise SystemExit(geo.main())'
 
 demo: setup
 	$(BIN)/sitrep demo
 
-test: setup postgres
+test: setup postgres chromium
 	SITREP_TEST_POSTGRES=required $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 postgres:
 	@bash scripts/ensure-postgres.sh
+
+chromium:
+	@bash scripts/ensure-chromium.sh
 
 lint: setup
 	$(BIN)/ruff format --check src tests bench

@@ -17,6 +17,23 @@ WRITES = {
     "save_coding",
     "save_fusion",
     "add_decision",
+    "add_user",
+    "update_user",
+    "remove_user",
+    "add_session",
+    "remove_session",
+    "add_token",
+    "remove_token",
+    "record_login_failure",
+    "clear_login_failures",
+    "add_saved_search",
+    "remove_saved_search",
+    "add_subscription",
+    "end_subscription",
+    "enqueue_alert",
+    "claim_alerts",
+    "mark_alert_sent",
+    "mark_alert_failed",
 }
 
 

@@ -25,7 +25,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from sitrep import __version__, cli_events, cli_gazetteer, cli_geo
+from sitrep import __version__, cli_events, cli_gazetteer, cli_geo, cli_users
 from sitrep.errors import InputError, SitrepError
 from sitrep.ingest.files import SUFFIXES
 from sitrep.ingest.sources import is_url
@@ -45,6 +45,7 @@ articles_app = typer.Typer(help="Browse the stored articles.", no_args_is_help=T
 app.add_typer(feeds_app, name="feeds")
 app.add_typer(articles_app, name="articles")
 app.add_typer(cli_gazetteer.app, name="gazetteer")
+app.add_typer(cli_users.app, name="users")
 
 out = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
@@ -475,6 +476,7 @@ def demo(
         out.print(f"coded: {coding.coded} article(s), {coding.events} event mention(s)")
         fused = service.fuse()
         out.print(f"fused: {fused.mentions} mention(s) into {fused.events} event(s)")
+        cli_users.print_demo_login(service)
         settings = service.settings
     if serve_after:
         _serve(settings)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 __all__ = [
     "ERROR_CODES",
+    "AccessError",
     "ConfigError",
     "ExtractError",
     "FetchError",
@@ -35,8 +36,11 @@ ERROR_CODES: dict[str, str] = {
     "E107": "A sitemap cannot be parsed.",
     "E108": "The input cannot be decoded as text.",
     "E109": "A duration or interval is malformed.",
-    "E110": "No event or actor has that id.",
+    "E110": "No event, actor or place has that id.",
     "E111": "The export format is not one sitrep can write.",
+    "E112": "A paging cursor or sort order is not valid for the request.",
+    "E113": "A brief's region names no area, country or place in the gazetteer.",
+    "E114": "A date is not a calendar date in YYYY-MM-DD form.",
     # network
     "E201": "The URL is malformed or uses a scheme other than http(s).",
     "E202": "The host resolves to an address that the settings do not allow.",
@@ -63,6 +67,25 @@ ERROR_CODES: dict[str, str] = {
     "E601": "A country code names no GeoNames dump, or no country was named.",
     "E602": "A GeoNames dump is not a valid zip file, or lacks the table it should hold.",
     "E603": "A line of a GeoNames dump is malformed.",
+    # accounts and access
+    "E701": "The user name or password is wrong.",
+    "E702": "Too many failed logins for that name from this client; wait and try again.",
+    "E703": "Not logged in: the page or action needs an account.",
+    "E704": "The account's role does not allow the page or action.",
+    "E705": "A form or cookie-authenticated request lacks a valid CSRF token.",
+    "E706": "The API token is unknown or was revoked.",
+    "E707": "A user name, role or password is not acceptable.",
+    "E708": "No user has that name, or no API token has that id.",
+    "E709": "A user with that name already exists.",
+    # saved searches, feeds and alerts
+    "E801": "A saved search's query is not a valid event filter.",
+    "E802": "No saved search or subscription has that id, or it is not yours.",
+    "E803": "A search name, or a subscription's address, mode or threshold, is not valid.",
+    "E804": "The unsubscribe or feed link's token is not valid.",
+    "E805": "The mail server refused the message or could not be reached.",
+    "E806": "Mail is not configured: smtp_host or mail_from is empty.",
+    "E807": "You already have a saved search of that name.",
+    "E808": "The feed format is not one sitrep writes (atom or json).",
 }
 
 SKIP_REASONS: dict[str, str] = {
@@ -108,6 +131,15 @@ class StoreError(SitrepError):
 
 class ExtractError(SitrepError):
     """The extractor failed on an input."""
+
+
+class AccessError(SitrepError):
+    """A request is not allowed: not logged in (401), or not permitted (403), or too many
+    failed logins (429). ``status`` is the HTTP status the web layer answers with."""
+
+    def __init__(self, code: str, message: str, hint: str = "", status: int = 403) -> None:
+        super().__init__(code, message, hint)
+        self.status = status
 
 
 class Skip(Exception):  # noqa: N818 - a skip is a decision, not an error

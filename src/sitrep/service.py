@@ -25,6 +25,9 @@ from sitrep.records import (
     Status,
     StoredArticle,
 )
+from sitrep.service_accounts import AccountsService
+from sitrep.service_brief import BriefService
+from sitrep.service_catalog import CatalogService
 from sitrep.service_events import EventsService
 from sitrep.settings import Settings, parse_duration
 from sitrep.store import IngestIssue, NewArticle, SearchHit, Store, open_store
@@ -87,7 +90,7 @@ class _NoMemory:
         return False
 
 
-class Service(EventsService):
+class Service(EventsService, CatalogService, AccountsService, BriefService):
     def __init__(self, settings: Settings, store: Store | None = None) -> None:
         self.settings = settings
         self._store = store

@@ -113,6 +113,56 @@ SETTINGS: tuple[Setting, ...] = (
         "Comma-separated YAML files of extra actors, aliases and relations, merged over "
         "the bundled knowledge base.",
     ),
+    Setting(
+        "anonymous_read",
+        bool,
+        True,
+        "Let visitors who are not logged in read pages and the API (as viewers). Off: "
+        "everything but the login page needs an account.",
+    ),
+    Setting(
+        "secure_cookies",
+        str,
+        "auto",
+        "Mark session cookies Secure (sent over HTTPS only): on, off, or auto (on unless "
+        "host is 127.0.0.1, ::1 or localhost and the request came over plain HTTP).",
+    ),
+    Setting("session_lifetime", str, "12h", "How long a login lasts, e.g. 30m, 12h, 7d."),
+    Setting(
+        "login_max_failures",
+        int,
+        5,
+        "Failed logins for one name from one client address within login_window after "
+        "which further attempts are refused until the window has passed.",
+    ),
+    Setting("login_window", str, "15m", "The period over which failed logins are counted."),
+    Setting(
+        "public_url",
+        str,
+        "",
+        "The site's address as readers reach it (https://sitrep.example.org), for links in "
+        "feeds and e-mails. Empty: http://host:port.",
+    ),
+    Setting("smtp_host", str, "", "Mail server that alerts are sent through. Empty: no mail."),
+    Setting("smtp_port", int, 587, "Port of the mail server."),
+    Setting(
+        "smtp_tls",
+        str,
+        "starttls",
+        "How the mail connection is secured: starttls, ssl (implicit TLS, port 465) or none.",
+    ),
+    Setting("smtp_user", str, "", "User name for the mail server. Empty: no login."),
+    Setting("smtp_password", str, "", "Password for the mail server."),
+    Setting("smtp_timeout", float, 30.0, "Seconds to wait for the mail server."),
+    Setting("mail_from", str, "", "Sender address of alert e-mails, e.g. sitrep@example.org."),
+    Setting("digest_hour", int, 7, "Hour of the day (UTC, 0-23) daily and weekly digests go out."),
+    Setting(
+        "alert_retry_max",
+        str,
+        "1h",
+        "Longest wait between two attempts to send an alert that failed; the wait doubles "
+        "from one minute up to this.",
+    ),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -144,6 +194,21 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8000
     actor_files: str = ""
+    anonymous_read: bool = True
+    secure_cookies: str = "auto"
+    session_lifetime: str = "12h"
+    login_max_failures: int = 5
+    login_window: str = "15m"
+    public_url: str = ""
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_tls: str = "starttls"
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_timeout: float = 30.0
+    mail_from: str = ""
+    digest_hour: int = 7
+    alert_retry_max: str = "1h"
 
     @classmethod
     def load(
@@ -177,7 +242,30 @@ class Settings:
             raise ConfigError("E001", "setting near_duplicate_threshold must be in (0, 1]")
         self.allowed_networks  # noqa: B018 - parse now so a bad value fails at start-up
         parse_duration(self.feed_interval, what="setting feed_interval")
+        for name in ("session_lifetime", "login_window"):
+            parse_duration(getattr(self, name), what=f"setting {name}")
+        if self.login_max_failures < 1:
+            raise ConfigError("E001", "setting login_max_failures must be positive")
+        if self.secure_cookies not in ("on", "off", "auto"):
+            raise ConfigError("E001", "setting secure_cookies must be on, off or auto")
+        self._validate_mail()
         return self
+
+    def _validate_mail(self) -> None:
+        if self.smtp_tls not in ("none", "starttls", "ssl"):
+            raise ConfigError("E001", "setting smtp_tls must be none, starttls or ssl")
+        if not 0 <= self.digest_hour <= 23:
+            raise ConfigError("E001", "setting digest_hour must be an hour from 0 to 23")
+        if self.smtp_timeout <= 0:
+            raise ConfigError("E001", "setting smtp_timeout must be positive")
+        if self.public_url and not re.match(r"^https?://[^/\s]+", self.public_url):
+            raise ConfigError("E001", "setting public_url must be an http(s) URL")
+        parse_duration(self.alert_retry_max, what="setting alert_retry_max")
+
+    @property
+    def site_url(self) -> str:
+        """The base of links in feeds and e-mails, without a trailing slash."""
+        return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
 
     def with_(self, **changes: Any) -> Settings:
         return replace(self, **changes).validated()

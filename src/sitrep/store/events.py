@@ -20,7 +20,7 @@ from sitrep.store.schema import (
     fused_events,
 )
 
-__all__ = ["EventChange", "EventFilter", "EventQueries", "MentionFacts"]
+__all__ = ["EventChange", "EventFilter", "EventQueries", "MentionFacts", "record_matches"]
 
 
 @dataclass(frozen=True)
@@ -64,6 +64,9 @@ class EventFilter:
     disputed: bool = False
     text: str | None = None  # in the notes
     as_of: datetime | None = None
+    outlet: str | None = None  # one of the outlets that reported the event
+    place_id: str | None = None  # the gazetteer id the event is located at
+    located: bool = False  # only events with coordinates (for maps)
 
 
 class EventQueries:
@@ -392,7 +395,36 @@ def _conditions(where: EventFilter) -> list[Any]:
         conditions.append(c.disputed == 1)
     if where.text:
         conditions.append(func.lower(cast(c.record, Text)).contains(where.text.lower()))
+    if where.outlet:
+        conditions.append(_has_outlet(where.outlet))
+    if where.place_id:
+        conditions.append(_at_place(where.place_id))
+    if where.located:
+        conditions.append(and_(c.lat.is_not(None), c.lon.is_not(None)))
     return conditions
+
+
+def _record_holds(*fragments: str) -> Any:
+    """The record's JSON text holds one of these fragments. Records are written by
+    ``json.dumps`` on both backends, so the encoded text is a reliable probe where JSON
+    operators differ between SQLite and PostgreSQL; quotes keep a value from matching
+    a longer one ("Reuters" is not "Reuters, citing...")."""
+    record = cast(fused_events.c.record, Text)
+    return or_(*(record.contains(f, autoescape=True) for f in fragments))
+
+
+def _has_outlet(outlet: str) -> Any:
+    encoded = json.dumps(outlet)  # first, in the middle, or last of the outlets list
+    return _record_holds(f'"outlets": [{encoded}', f", {encoded},", f", {encoded}]")
+
+
+def _at_place(place_id: str) -> Any:
+    return _record_holds(f'"place_id": {json.dumps(place_id)}')
+
+
+def record_matches(event: dict[str, Any], where: EventFilter) -> bool:
+    """Whether a fused record (as the history keeps it) passes ``where`` (for alerts)."""
+    return _matches(event, where)
 
 
 def _matches(event: dict[str, Any], where: EventFilter) -> bool:
@@ -410,6 +442,9 @@ def _matches(event: dict[str, Any], where: EventFilter) -> bool:
         float(event.get("confidence") or 0) >= where.min_confidence,
         not where.disputed or bool(event.get("disputed")),
         not where.text or where.text.lower() in json.dumps(event, ensure_ascii=False).lower(),
+        not where.outlet or where.outlet in (event.get("outlets") or ()),
+        not where.place_id or geo.get("place_id") == where.place_id,
+        not where.located or (geo.get("lat") is not None and geo.get("lon") is not None),
     )
     return all(checks)
 

@@ -180,6 +180,10 @@ fused_events = Table(
 )
 Index("ix_fused_events_dates", fused_events.c.first_date, fused_events.c.last_date)
 Index("ix_fused_events_type", fused_events.c.sub_event_type)
+_DAY_BOX = ("first_date", "last_date", "lat", "lon", "retracted")  # see migration 0006
+Index("ix_fused_events_type_day_box", fused_events.c.event_type, *_DAY_BOX)
+Index("ix_fused_events_day_box", *_DAY_BOX)
+Index("ix_fused_events_confidence", fused_events.c.confidence)
 
 # Which event each mention belongs to, how sure fusion was, and what else it might be.
 event_members = Table(
@@ -216,3 +220,100 @@ event_decisions = Table(
     Column("event_key", String(32), nullable=False),
     Column("detail", JSON, nullable=False),
 )
+
+# Accounts (sitrep.store.accounts): people, their sessions and API tokens, and failed
+# logins for rate limiting. Secrets (session ids, tokens) are stored only as SHA-256 hashes.
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(64), nullable=False, unique=True),
+    Column("password_hash", Text, nullable=False),
+    Column("role", String(16), nullable=False),  # viewer | analyst | admin
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+sessions = Table(
+    "sessions",
+    metadata,
+    Column("id_hash", String(64), primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id"), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+)
+Index("ix_sessions_user", sessions.c.user_id)
+
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("user_id", Integer, ForeignKey("users.id"), nullable=False),
+    Column("label", Text, nullable=False),
+    Column("hint", String(16), nullable=False),  # the secret's first characters, to tell apart
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+Index("ix_api_tokens_user", api_tokens.c.user_id)
+
+login_failures = Table(
+    "login_failures",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(64), nullable=False),
+    Column("client", String(64), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+)
+Index("ix_login_failures_lookup", login_failures.c.name, login_failures.c.client)
+
+# Saved searches and alerts (sitrep.store.searches). A search is the query string of the
+# events list; its feed token lets feed readers in when anonymous reading is off. Feed and
+# unsubscribe tokens are kept as they are, not hashed: every feed link and every e-mail
+# shows them again, and each opens only one search's feed or ends one subscription.
+saved_searches = Table(
+    "saved_searches",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("owner", String(64), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("query", Text, nullable=False),
+    Column("feed_token", String(64), nullable=False, unique=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("owner", "name", name="uq_saved_searches_owner_name"),
+)
+
+alert_subscriptions = Table(
+    "alert_subscriptions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("search_id", Integer, ForeignKey("saved_searches.id"), nullable=False),
+    Column("email", String(320), nullable=False),
+    Column("mode", String(16), nullable=False),  # immediate | daily | weekly
+    Column("min_confidence", Float, nullable=False),
+    Column("token", String(64), nullable=False, unique=True),
+    # Changes up to this moment are covered: enqueued, or found to be none.
+    Column("checked_until", DateTime(timezone=True), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("ended_at", DateTime(timezone=True)),  # unsubscribed
+)
+Index("ix_alert_subscriptions_search", alert_subscriptions.c.search_id)
+
+# Messages to send, one per (subscription, window): the unique key makes enqueueing
+# idempotent, and the stored message (with its Message-ID) makes a retry send the same bytes.
+alert_outbox = Table(
+    "alert_outbox",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("subscription_id", Integer, ForeignKey("alert_subscriptions.id"), nullable=False),
+    Column("window_key", String(80), nullable=False),
+    Column("recipient", String(320), nullable=False),
+    Column("message", Text, nullable=False),
+    Column("status", String(16), nullable=False),  # pending | sent | cancelled
+    Column("attempts", Integer, nullable=False),
+    Column("next_attempt", DateTime(timezone=True), nullable=False),
+    Column("claimed_until", DateTime(timezone=True)),  # a sender's lease on the row
+    Column("last_error", Text),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("sent_at", DateTime(timezone=True)),
+    UniqueConstraint("subscription_id", "window_key", name="uq_alert_outbox_window"),
+)
+Index("ix_alert_outbox_due", alert_outbox.c.status, alert_outbox.c.next_attempt)

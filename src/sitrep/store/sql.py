@@ -29,9 +29,12 @@ from sitrep.errors import StoreError
 from sitrep.isodates import parse_iso
 from sitrep.records import Article, Feed, StoredArticle
 from sitrep.store import search as fulltext
+from sitrep.store.accounts import AccountQueries
 from sitrep.store.base import IngestIssue, NewArticle, SearchHit
+from sitrep.store.browse import BrowseQueries
 from sitrep.store.coding import CodingQueries
 from sitrep.store.events import EventQueries
+from sitrep.store.searches import SearchQueries
 from sitrep.store.schema import (
     article_bands,
     article_signatures,
@@ -51,7 +54,7 @@ def open_store(url: str) -> SqlStore:
     return SqlStore(url)
 
 
-class SqlStore(CodingQueries, EventQueries):
+class SqlStore(CodingQueries, EventQueries, BrowseQueries, AccountQueries, SearchQueries):
     def __init__(self, url: str) -> None:
         self.url = url
         self.engine = _create_engine(url)

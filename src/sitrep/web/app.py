@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import mimetypes
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -15,12 +16,15 @@ from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from sitrep import __version__
-from sitrep.errors import SitrepError, StoreError
+from sitrep.errors import AccessError, SitrepError
 from sitrep.service import Service
 from sitrep.settings import Settings
-from sitrep.web import api, pages
+from sitrep.web import api, auth, pages
 
 __all__ = ["create_app"]
+
+# MapLibre ships ES modules as .mjs; browsers refuse a module served as anything but JavaScript
+mimetypes.add_type("text/javascript", ".mjs")
 
 _TEMPLATES = Path(__file__).parent / "templates"
 _STATIC = Path(__file__).parent / "static"
@@ -49,9 +53,11 @@ def create_app(settings: Settings, service: Service | None = None) -> FastAPI:
         openapi_url="/api/openapi.json",
         redoc_url=None,
         lifespan=lifespan,
+        dependencies=[Depends(auth.guard)],  # anonymous access and CSRF, for every route
     )
     templates = Jinja2Templates(directory=str(_TEMPLATES))
     templates.env.filters["highlight"] = pages.highlight
+    templates.env.globals.update(csrf_token=auth.csrf_token, current_user=auth.current_user)
     app.state.service = service
     app.state.settings = settings
     app.state.templates = templates
@@ -65,8 +71,10 @@ def create_app(settings: Settings, service: Service | None = None) -> FastAPI:
         return response
 
     _install_error_handlers(app, templates)
+    auth.install(app)
     app.include_router(api.router)
     app.include_router(pages.router)
+    app.include_router(auth.router)
     return app
 
 
@@ -82,7 +90,7 @@ def _install_error_handlers(app: FastAPI, templates: Jinja2Templates) -> None:
 
     @app.exception_handler(SitrepError)
     async def sitrep_error(request: Request, exc: SitrepError) -> Response:
-        status = 404 if isinstance(exc, StoreError) and exc.code == "E303" else 400
+        status = _status_of(exc)
         return respond(request, status, exc.code, exc.message, exc.hint or None)
 
     @app.exception_handler(StarletteHTTPException)
@@ -93,3 +101,13 @@ def _install_error_handlers(app: FastAPI, templates: Jinja2Templates) -> None:
     async def validation_error(request: Request, exc: RequestValidationError) -> Response:
         detail = [{"loc": list(e["loc"]), "msg": e["msg"]} for e in exc.errors()]
         return respond(request, 422, "invalid-request", "the request is not valid", detail)
+
+
+def _status_of(exc: SitrepError) -> int:
+    """The HTTP status of a failure: missing things are 404 (E110 is also raised for
+    a bad request about an existing event, so its message decides), a clash 409."""
+    if isinstance(exc, AccessError):
+        return exc.status
+    if exc.code in ("E303", "E504") or (exc.code == "E110" and "does not exist" in exc.message):
+        return 404
+    return 409 if exc.code == "E304" else 400
