@@ -13,7 +13,7 @@ from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 from sitrep.fuse.cluster import Assignment, Cluster, Clusterer
-from sitrep.fuse.match import FusionMention, Related
+from sitrep.fuse.match import FusionMention, Related, is_scene
 from sitrep.fuse.summary import summarize
 from sitrep.store.events import EventChange, MentionFacts
 
@@ -32,9 +32,6 @@ __all__ = [
 # Days around a batch's dates whose events may take its mentions: the widest date window
 # (a month) on each side, for the mention and for the event.
 _LOAD_MARGIN = timedelta(days=62)
-# Location roles that do not say where the event happened ("the Britain-based monitor",
-# "speaking before flying to Ukraine"): matched as an unknown place.
-_NOT_THE_SCENE = frozenset({"context", "origin", "actor_base"})
 
 
 class FusionReader(Protocol):
@@ -49,7 +46,7 @@ def fusion_mention(facts: MentionFacts) -> FusionMention:
     record = facts.record
     location = record.get("location") or {}
     geo = location.get("geo") or {}
-    if geo.get("review") or location.get("role") in _NOT_THE_SCENE:
+    if geo.get("review") or not is_scene(location):
         geo = {}  # only a country, nothing sure, or a place the sentence merely names
     actor1, actor2 = record.get("actor1") or {}, record.get("actor2") or {}
     return FusionMention(

@@ -23,6 +23,7 @@ __all__ = [
     "FusionMention",
     "compatible_types",
     "date_window",
+    "is_scene",
     "match_score",
 ]
 
@@ -55,6 +56,14 @@ _SAME_ARTICLE_LIFT = 1.3
 _NEAR_KM = 2.0  # slack added to the radii: reports of one strike may name points apart
 
 Related = Callable[[str, str], bool]
+# Location roles that do not say where the event happened ("the Britain-based monitor",
+# "speaking before flying to Ukraine").
+_NOT_THE_SCENE = frozenset({"context", "origin", "actor_base"})
+
+
+def is_scene(location: dict[str, Any]) -> bool:
+    """Whether a mention's location is where its event happened, as far as it says."""
+    return location.get("role") not in _NOT_THE_SCENE
 
 
 @dataclass(frozen=True)

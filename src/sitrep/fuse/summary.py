@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from sitrep.fuse.match import FusionMention, Related
+from sitrep.fuse.match import FusionMention, Related, is_scene
 from sitrep.geo.relative import distance_km
 
 __all__ = ["independent_source", "summarize"]
@@ -132,8 +132,14 @@ def _geo(m: FusionMention) -> dict[str, Any] | None:
 
 
 def _where(members: Sequence[FusionMention]) -> dict[str, Any] | None:
-    """The place most outlets give; among equals the most precise, then the smallest."""
-    located = [(m, geo) for m in members if (geo := _geo(m)) is not None]
+    """The place most outlets give; among equals the most precise, then the smallest.
+    Places a sentence merely names ("the Britain-based monitor") never put the event on
+    the map: with nothing better it keeps their name, unlocated."""
+    located = [
+        (m, geo)
+        for m in members
+        if (geo := _geo(m)) is not None and is_scene(m.record.get("location") or {})
+    ]
     if not located:
         texts = [str((m.record.get("location") or {}).get("text")) for m in members]
         known = [t for t in texts if t != "None"]

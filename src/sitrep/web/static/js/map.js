@@ -194,11 +194,20 @@ function focusEvent(feature) {
   showCard(card, feature.properties.id);
 }
 
+// Open on where most events are: a statement made in Moscow or London should not
+// zoom the map out to a continent.
 function fit() {
-  const xs = all.map((f) => f.geometry.coordinates[0]);
-  const ys = all.map((f) => f.geometry.coordinates[1]);
-  map.fitBounds([[Math.min(...xs), Math.min(...ys)], [Math.max(...xs), Math.max(...ys)]], { padding: 40, maxZoom: 9, duration: 0 });
+  const xs = core(all.map((f) => f.geometry.coordinates[0]));
+  const ys = core(all.map((f) => f.geometry.coordinates[1]));
+  map.fitBounds([[xs[0], ys[0]], [xs[1], ys[1]]], { padding: 40, maxZoom: 9, duration: 0 });
   fitted = true;
+}
+
+// The range that holds the middle 90% of the values (all of them when there are few).
+function core(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const cut = sorted.length >= 20 ? Math.floor(sorted.length * 0.05) : 0;
+  return [sorted[cut], sorted[sorted.length - 1 - cut]];
 }
 
 function updateUrl(since, until) {
