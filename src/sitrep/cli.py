@@ -25,7 +25,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from sitrep import __version__, cli_events, cli_gazetteer, cli_geo, cli_users
+from sitrep import __version__, cli_alerts, cli_brief, cli_events, cli_gazetteer, cli_geo, cli_users
 from sitrep.errors import InputError, SitrepError
 from sitrep.ingest.files import SUFFIXES
 from sitrep.ingest.sources import is_url
@@ -576,6 +576,8 @@ def main() -> None:
 
 cli_geo.register(app)
 cli_events.register(app)
+cli_brief.register(app)
+cli_alerts.register(app)
 
 if __name__ == "__main__":
     main()

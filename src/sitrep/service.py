@@ -26,6 +26,7 @@ from sitrep.records import (
     StoredArticle,
 )
 from sitrep.service_accounts import AccountsService
+from sitrep.service_alerts import AlertsService
 from sitrep.service_brief import BriefService
 from sitrep.service_catalog import CatalogService
 from sitrep.service_events import EventsService
@@ -90,7 +91,7 @@ class _NoMemory:
         return False
 
 
-class Service(EventsService, CatalogService, AccountsService, BriefService):
+class Service(EventsService, CatalogService, AccountsService, BriefService, AlertsService):
     def __init__(self, settings: Settings, store: Store | None = None) -> None:
         self.settings = settings
         self._store = store
@@ -345,13 +346,14 @@ class Service(EventsService, CatalogService, AccountsService, BriefService):
         on_poll: Callable[[PollResult], None] | None = None,
         max_sleep: float = 60.0,
     ) -> None:
-        """Poll feeds as they fall due until ``stop`` is set."""
+        """Poll feeds as they fall due, and send the alerts that are due, until ``stop``."""
         while not stop.is_set():
             for result in self.poll_due():
                 if on_poll is not None:
                     on_poll(result)
                 if stop.is_set():
                     return
+            self.run_alerts()  # after each poll: alerts see what it brought
             stop.wait(self._seconds_to_next_poll(max_sleep))
 
     def _seconds_to_next_poll(self, max_sleep: float) -> float:

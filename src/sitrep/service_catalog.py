@@ -59,15 +59,24 @@ class CatalogService:
         The cursor is opaque: it holds where the page ended, so events added since do
         not shift the pages that follow.
         """
-        if order not in ORDERS:
-            raise InputError("E112", f"order {order!r} is not one of: {', '.join(ORDERS)}")
-        if limit < 1:
-            raise InputError("E112", f"a page holds at least one event, not {limit}")
-        after = decode_cursor(cursor, order) if cursor else None
+        after = _page_start(limit, cursor, order)
         rows = self.store.page_events(where, limit + 1, after, order)
-        page = rows[:limit]
-        more = len(rows) > limit
-        return [event for _, event in page], encode_cursor(order, page[-1][0]) if more else None
+        return [event for _, event in rows[:limit]], _next_cursor(rows, limit, order)
+
+    def events_page_json(
+        self,
+        where: EventFilter,
+        limit: int,
+        cursor: str | None,
+        order: str = "date",
+        *,
+        features: bool = False,
+    ) -> tuple[list[str], str | None]:
+        """:meth:`events_page` with each event as JSON text (with ``features``, GeoJSON
+        points of the located events), for the API to write as it is."""
+        after = _page_start(limit, cursor, order)
+        rows = self.store.page_event_texts(where, limit + 1, after, order, features=features)
+        return [text for _, text in rows[:limit]], _next_cursor(rows, limit, order)
 
     def event_timeline(self, where: EventFilter) -> list[dict[str, Any]]:
         """``{"date", "event_type", "count"}`` per day and type, oldest first."""
@@ -152,6 +161,20 @@ class CatalogService:
             for s in mention_spans(mention, coding, events.get(int(mention["id"])))
         }
         return {"article_id": article_id, "spans": [spans[key] for key in sorted(spans)]}
+
+
+def _page_start(limit: int, cursor: str | None, order: str) -> tuple[Any, int] | None:
+    """Where a page starts (None: at the first event); E112 for a bad request."""
+    if order not in ORDERS:
+        raise InputError("E112", f"order {order!r} is not one of: {', '.join(ORDERS)}")
+    if limit < 1:
+        raise InputError("E112", f"a page holds at least one event, not {limit}")
+    return decode_cursor(cursor, order) if cursor else None
+
+
+def _next_cursor(rows: list[tuple[tuple[Any, int], Any]], limit: int, order: str) -> str | None:
+    """The cursor after a page, from the page fetched one row long (None: the last page)."""
+    return encode_cursor(order, rows[limit - 1][0]) if len(rows) > limit else None
 
 
 def encode_cursor(order: str, key: tuple[Any, int]) -> str:

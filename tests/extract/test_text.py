@@ -615,3 +615,23 @@ def test_a_date_line_is_the_publication_date_even_when_the_story_looks_ahead() -
     article = extract_text(dump)
     assert article.published == date(2020, 3, 6)
     assert article.published_inferred is True
+
+
+def test_the_masthead_of_a_dump_names_its_site() -> None:
+    dump = (
+        "Skip to content\nHarbour Courier\nMenu\nHome  World  Opinion  Sport\nSearch\n\n"
+        "Ferry service resumes after the storm\n\n"
+        "The first boat left the harbour at dawn on Tuesday, with about forty passengers "
+        "on board and the cafe on deck already open for breakfast.\n"
+    )
+    assert extract_text(dump).site == "Harbour Courier"
+    assert extract_text(dump, url="https://courier.example/ferry").site == "courier.example"
+
+
+def test_a_section_label_without_navigation_is_not_a_site() -> None:
+    dump = (
+        "Skip to main content\n\nANALYSIS\n\nFerry service resumes after the storm\n\n"
+        "The first boat left the harbour at dawn on Tuesday, with about forty passengers "
+        "on board and the cafe on deck already open for breakfast.\n"
+    )
+    assert extract_text(dump).site is None

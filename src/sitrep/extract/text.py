@@ -28,6 +28,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from itertools import pairwise
 from typing import Literal
 from urllib.parse import urlsplit
 
@@ -377,10 +378,30 @@ def extract_text(
         byline=first("byline"),
         published=when,
         published_inferred=inferred,
-        site=site or _host(url),
+        site=site or _host(url) or _masthead(lines),
         url=url,
         language=None,
         captions=tuple(line.kept for line in lines if line.label == "caption"),
         paragraphs=tuple(line.kept for line in lines if line.label in _STORY),
         removed=tuple(item for line in lines for item in line.removed),
     )
+
+
+def _masthead(lines: list[Line]) -> str | None:
+    """The outlet's name as a dump keeps it: a short title-case line among the page's
+    opening furniture, just before its navigation ("EastMed Review", then "Menu")."""
+    opening = [line for line in lines[:_MASTHEAD_SCAN] if line.label == "furniture"]
+    for line, after in pairwise(opening):
+        words = line.text.split()
+        if (
+            line.rule == "section-label"
+            and after.rule == "navigation"
+            and 1 <= len(words) <= 4
+            and not line.text.isupper()
+            and all(w[0].isupper() for w in words)
+        ):
+            return line.text
+    return None
+
+
+_MASTHEAD_SCAN = 6

@@ -184,7 +184,7 @@ def find_quantities(text: str) -> list[Quantity]:
             continue
         low, high = bounds
         noun = match["noun"].lower() if match["noun"] else None
-        cue = _cue_before(text, match.start())
+        cue = _cue_before(text, match.start()) or _toll_before(text, match.start())
         if noun is None and match["lo1"] is None and cue is None:
             # A bare number ("Resolution 2254", "the M5") or "several" counts nothing we know;
             # "between 400 and 800" may follow the noun it counts, "wounding 9" the verb.
@@ -231,6 +231,24 @@ def _cue_before(text: str, start: int) -> Measure | None:
         return None
     for measure, pattern in _MEASURES:
         if pattern.fullmatch(found["verb"]):
+            return measure
+    return None
+
+
+# A count reached by a toll: "the number of soldiers killed ... has risen to 34".
+_RISE_BEFORE = re.compile(
+    r"\b(?:risen|rose|climbed|increased|reached|jumped|gone up|went up|stands at|stood at)"
+    r"(?: to)? $"
+)
+
+
+def _toll_before(text: str, start: int) -> Measure | None:
+    """What a toll that "has risen to" the count measures, from its sentence's subject."""
+    if _RISE_BEFORE.search(text, max(0, start - 20), start) is None:
+        return None
+    subject = re.split(r"[.;!?]\s", text[:start])[-1]
+    for measure, pattern in _MEASURES:
+        if pattern.search(subject):
             return measure
     return None
 

@@ -10,8 +10,9 @@ from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from typing import Any
 
-from sqlalchemy import Connection, and_, func, or_, select
+from sqlalchemy import Connection, Text, and_, case, cast, func, or_, select
 
+from sitrep.store.event_json import feature_text, record_text, summary_text
 from sitrep.store.events import EventFilter, _conditions, _record_holds
 from sitrep.store.schema import event_members, fused_events
 
@@ -47,15 +48,52 @@ class BrowseQueries:
         """
         if where.as_of is not None:
             return self._page_as_of(where, limit, after, order)
+        query = self._page_query(where, limit, after, order, fused_events.c.record)
+        with self._read() as conn:
+            return [((r.sort, r.id), {"id": r.id, **r.record}) for r in conn.execute(query)]
+
+    def page_event_texts(
+        self,
+        where: EventFilter,
+        limit: int,
+        after: PageKey | None,
+        order: str = "date",
+        *,
+        features: bool = False,
+    ) -> list[tuple[PageKey, str]]:
+        """:meth:`page_events` as JSON text: each event's record with its id, or (with
+        ``features``) a GeoJSON point of each located event. Stored JSON is spliced, not
+        decoded and encoded again: pages of big records are the API's hot path."""
+        if where.as_of is not None:
+            page = self._page_as_of(where, limit, after, order)
+            return [(key, _event_text(event, features)) for key, event in page]
+        c = fused_events.c
+        if not features:
+            query = self._page_query(where, limit, after, order, cast(c.record, Text).label("text"))
+            with self._read() as conn:
+                return [((r.sort, r.id), record_text(r.id, r.text)) for r in conn.execute(query)]
+        # A row written before its summary was (by hand, say) still gets one, from its record.
+        record = case((c.summary.is_(None), cast(c.record, Text)), else_=None).label("text")
+        query = self._page_query(where, limit, after, order, c.lon, c.lat, c.summary, record)
+        with self._read() as conn:
+            rows = list(conn.execute(query))
+        return [
+            ((r.sort, r.id), feature_text(r.id, r.lon, r.lat, r.summary or _summary_of(r.text)))
+            for r in rows
+        ]
+
+    def _page_query(
+        self, where: EventFilter, limit: int, after: PageKey | None, order: str, *columns: Any
+    ) -> Any:
+        """Live events matching ``where`` after ``after``, in page order, with their id,
+        sort value ("sort") and ``columns``."""
         sort = _sort_column(order)
-        query = select(fused_events.c.id, sort.label("sort"), fused_events.c.record).where(
+        query = select(fused_events.c.id, sort.label("sort"), *columns).where(
             fused_events.c.retracted == 0, *_conditions(where)
         )
         if after is not None:
             query = query.where(_after(sort, after, nullable=order == "date"))
-        query = query.order_by(self._descending(sort), fused_events.c.id.desc()).limit(limit)
-        with self._read() as conn:
-            return [((r.sort, r.id), {"id": r.id, **r.record}) for r in conn.execute(query)]
+        return query.order_by(self._descending(sort), fused_events.c.id.desc()).limit(limit)
 
     def event_timeline(self, where: EventFilter) -> list[dict[str, Any]]:
         """How many events of each type happened on each day (undated events left out)."""
@@ -167,6 +205,19 @@ def _rank(key: PageKey) -> tuple[bool, Any, int]:
     desc). The placeholder for NULL is only ever compared with another NULL's."""
     value, event_id = key
     return (value is not None, value if value is not None else 0, event_id)
+
+
+def _event_text(event: dict[str, Any], feature: bool) -> str:
+    """An event rebuilt from its history ("as of" reads) as :meth:`page_event_texts`
+    answers it."""
+    if not feature:
+        return json.dumps(event, ensure_ascii=False, separators=(",", ":"))
+    geo = (event.get("location") or {}).get("geo") or {}
+    return feature_text(event["id"], geo["lon"], geo["lat"], summary_text(event))
+
+
+def _summary_of(record: str) -> str:
+    return summary_text(json.loads(record))
 
 
 def _involved(event: dict[str, Any]) -> set[str]:

@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Text, and_, cast, delete, func, insert, or_, select, update
 
+from sitrep.store.event_json import summary_text
 from sitrep.store.schema import (
     articles,
     event_decisions,
@@ -356,6 +357,7 @@ def _upsert_event(conn: Connection, change: EventChange, now: datetime) -> int:
         "fatalities": fatalities.get("value"),
         "retracted": int(change.retracted),
         "record": record,
+        "summary": summary_text(record),
         "cluster": change.cluster,
         "updated_at": now,
     }
@@ -376,8 +378,10 @@ def _upsert_event(conn: Connection, change: EventChange, now: datetime) -> int:
 def _conditions(where: EventFilter) -> list[Any]:
     c = fused_events.c
     conditions: list[Any] = []
+    # An event has one day (first_date == last_date; migration 0008 made older events
+    # so): bounding first_date on both sides bounds the walk of the page indexes.
     if where.since:
-        conditions.append(c.last_date >= where.since)
+        conditions.append(c.first_date >= where.since)
     if where.until:
         conditions.append(c.first_date <= where.until)
     if where.event_type:

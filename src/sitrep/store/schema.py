@@ -174,15 +174,16 @@ fused_events = Table(
     Column("fatalities", Integer),
     Column("retracted", Integer, nullable=False),
     Column("record", JSON, nullable=False),
+    Column("summary", Text),  # what a map shows of it, as JSON text (see store.event_json)
     Column("cluster", JSON, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
 )
 Index("ix_fused_events_dates", fused_events.c.first_date, fused_events.c.last_date)
 Index("ix_fused_events_type", fused_events.c.sub_event_type)
-_DAY_BOX = ("first_date", "last_date", "lat", "lon", "retracted")  # see migration 0006
-Index("ix_fused_events_type_day_box", fused_events.c.event_type, *_DAY_BOX)
-Index("ix_fused_events_day_box", *_DAY_BOX)
+_PAGE = ("retracted", "first_date", "id", "lon", "lat")  # see migration 0008 (PostgreSQL: DESC)
+Index("ix_fused_events_type_page", fused_events.c.event_type, *_PAGE)
+Index("ix_fused_events_page", *_PAGE)
 Index("ix_fused_events_confidence", fused_events.c.confidence)
 
 # Which event each mention belongs to, how sure fusion was, and what else it might be.

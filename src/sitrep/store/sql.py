@@ -34,7 +34,6 @@ from sitrep.store.base import IngestIssue, NewArticle, SearchHit
 from sitrep.store.browse import BrowseQueries
 from sitrep.store.coding import CodingQueries
 from sitrep.store.events import EventQueries
-from sitrep.store.searches import SearchQueries
 from sitrep.store.schema import (
     article_bands,
     article_signatures,
@@ -43,6 +42,7 @@ from sitrep.store.schema import (
     http_cache,
     ingest_issues,
 )
+from sitrep.store.searches import SearchQueries
 
 __all__ = ["SqlStore", "open_store"]
 

@@ -56,8 +56,8 @@ def api_events(
     cursor: Cursor = None,
 ) -> Response:
     """Fused events matching the filters, a page at a time (follow `next_cursor`)."""
-    items, next_cursor = service.events_page(where, limit, cursor, order)
-    return _json({"items": items, "next_cursor": next_cursor})
+    items, next_cursor = service.events_page_json(where, limit, cursor, order)
+    return _spliced("items", items, {"next_cursor": next_cursor})
 
 
 @router.get(
@@ -74,13 +74,9 @@ def api_events_geojson(
 ) -> Response:
     """The located events matching the filters as GeoJSON points, for a map."""
     located = EventFilter(**{**where.__dict__, "located": True})
-    items, next_cursor = service.events_page(located, limit, cursor, order)
-    body = {
-        "type": "FeatureCollection",
-        "features": [feature(event) for event in items],
-        "next_cursor": next_cursor,
-    }
-    return _json(body, media_type=GEOJSON)
+    features, next_cursor = service.events_page_json(located, limit, cursor, order, features=True)
+    tail = {"next_cursor": next_cursor}
+    return _spliced("features", features, tail, {"type": "FeatureCollection"}, GEOJSON)
 
 
 @router.get("/events/timeline", response_model=Timeline)
@@ -143,37 +139,20 @@ def api_export(
     )
 
 
-def feature(event: dict[str, Any]) -> dict[str, Any]:
-    """A located event as a GeoJSON point with the properties a map shows."""
-    location = event.get("location") or {}
-    geo = location.get("geo") or {}
-    return {
-        "type": "Feature",
-        "geometry": {"type": "Point", "coordinates": [geo["lon"], geo["lat"]]},
-        "properties": {
-            "id": event["id"],
-            "date": event.get("date"),
-            "event_type": event["event_type"],
-            "sub_event_type": event["sub_event_type"],
-            "notes": event.get("notes"),
-            "confidence": event["confidence"],
-            "disputed": bool(event.get("disputed")),
-            "outlets": len(event.get("outlets") or ()),
-            "confirmations": event.get("confirmations", 0),
-            "radius_km": geo.get("radius_km"),
-            "geo_precision": geo.get("geo_precision"),
-            "location": geo.get("name") or location.get("text"),
-            "actor1": _name(event.get("actor1")),
-            "actor2": _name(event.get("actor2")),
-            "fatalities": (event.get("fatalities") or {}).get("value"),
-        },
-    }
-
-
-def _name(actor: Any) -> str | None:
-    if not isinstance(actor, dict):
-        return None
-    return actor.get("name") or actor.get("text")
+def _spliced(
+    name: str,
+    items: list[str],
+    after: dict[str, Any],
+    before: dict[str, Any] | None = None,
+    media_type: str = "application/json",
+) -> Response:
+    """An object holding ``before``'s members, the list ``name`` of items that are JSON
+    text already (written as they are), and ``after``'s members."""
+    head = json.dumps(before or {}, separators=(",", ":"))[:-1]
+    tail = json.dumps(after, separators=(",", ":"))[1:]
+    comma = "," if before else ""
+    text = f'{head}{comma}"{name}":[{",".join(items)}],{tail}'
+    return Response(content=text.encode(), media_type=media_type)
 
 
 def _json(body: Any, media_type: str = "application/json") -> Response:

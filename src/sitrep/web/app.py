@@ -19,7 +19,7 @@ from sitrep import __version__
 from sitrep.errors import AccessError, SitrepError
 from sitrep.service import Service
 from sitrep.settings import Settings
-from sitrep.web import api, auth, pages
+from sitrep.web import api, auth, pages, pages_alerts, pages_brief
 
 __all__ = ["create_app"]
 
@@ -74,7 +74,9 @@ def create_app(settings: Settings, service: Service | None = None) -> FastAPI:
     auth.install(app)
     app.include_router(api.router)
     app.include_router(pages.router)
+    app.include_router(pages_brief.router)
     app.include_router(auth.router)
+    app.include_router(pages_alerts.router)
     return app
 
 
@@ -108,6 +110,7 @@ def _status_of(exc: SitrepError) -> int:
     a bad request about an existing event, so its message decides), a clash 409."""
     if isinstance(exc, AccessError):
         return exc.status
-    if exc.code in ("E303", "E504") or (exc.code == "E110" and "does not exist" in exc.message):
+    missing = ("E303", "E504", "E802", "E804")
+    if exc.code in missing or (exc.code == "E110" and "does not exist" in exc.message):
         return 404
     return 409 if exc.code == "E304" else 400

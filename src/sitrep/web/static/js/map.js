@@ -173,7 +173,9 @@ function redraw() {
 function renderList(features) {
   count.textContent = `${features.length} on the map`;
   status.textContent = `${plural(features.length, "event")} shown.`;
-  const sorted = [...features].sort((a, b) => String(b.properties.date).localeCompare(String(a.properties.date)));
+  // Newest first; undated events (null dates) last, not first.
+  const day = (f) => f.properties.date || "";
+  const sorted = [...features].sort((a, b) => day(b).localeCompare(day(a)));
   list.replaceChildren(...sorted.slice(0, LIST_MAX).map(listItem));
   if (!features.length) list.replaceChildren(h("li", {}, "No events in this window."));
 }
@@ -194,20 +196,24 @@ function focusEvent(feature) {
   showCard(card, feature.properties.id);
 }
 
-// Open on where most events are: a statement made in Moscow or London should not
-// zoom the map out to a continent.
+// Open on where most events are: a statement made in Moscow or Ankara should not zoom
+// the map out to a continent. The theatre is what lies near the median event.
 function fit() {
-  const xs = core(all.map((f) => f.geometry.coordinates[0]));
-  const ys = core(all.map((f) => f.geometry.coordinates[1]));
-  map.fitBounds([[xs[0], ys[0]], [xs[1], ys[1]]], { padding: 40, maxZoom: 9, duration: 0 });
+  const points = all.map((f) => f.geometry.coordinates);
+  const [mx, my] = [median(points.map((p) => p[0])), median(points.map((p) => p[1]))];
+  const near = points.filter(([x, y]) => Math.abs(x - mx) <= THEATRE_DEG && Math.abs(y - my) <= THEATRE_DEG);
+  const shown = near.length * 2 >= points.length ? near : points;
+  const xs = shown.map((p) => p[0]);
+  const ys = shown.map((p) => p[1]);
+  map.fitBounds([[Math.min(...xs), Math.min(...ys)], [Math.max(...xs), Math.max(...ys)]], { padding: 40, maxZoom: 9, duration: 0 });
   fitted = true;
 }
 
-// The range that holds the middle 90% of the values (all of them when there are few).
-function core(values) {
+const THEATRE_DEG = 3;  // about 300 km either way
+
+function median(values) {
   const sorted = [...values].sort((a, b) => a - b);
-  const cut = sorted.length >= 20 ? Math.floor(sorted.length * 0.05) : 0;
-  return [sorted[cut], sorted[sorted.length - 1 - cut]];
+  return sorted[Math.floor(sorted.length / 2)];
 }
 
 function updateUrl(since, until) {
