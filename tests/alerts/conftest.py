@@ -64,6 +64,14 @@ def mailbox() -> Iterator[Mailbox]:
     box.stop()
 
 
+@pytest.fixture(scope="module")
+def module_mailbox() -> Iterator[Mailbox]:
+    """A mail server for a module's shared service (tests start it)."""
+    box = Mailbox(free_port())
+    yield box
+    box.stop()
+
+
 def alert_settings(tmp_path: Path, gazetteer: Path, port: int, **changes: Any) -> Settings:
     values: dict[str, Any] = {
         "data_dir": str(tmp_path / "data"),

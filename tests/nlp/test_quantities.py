@@ -80,3 +80,13 @@ def test_a_breakdown_is_marked_as_part_of_the_count_before() -> None:
     text = "The bomb killed 40 people, including 11 children, and wounded 60."
     found = [(q.measure, q.low, q.qualifier) for q in find_quantities(text)]
     assert found == [("fatalities", 40, None), ("fatalities", 11, "part"), ("injured", 60, None)]
+
+
+def test_a_toll_that_has_risen_counts_what_its_subject_counts() -> None:
+    text = (
+        "The number of soldiers killed in the strike near the border on Thursday has "
+        "risen to 34, officials said."
+    )
+    [toll] = find_quantities(text)
+    assert (toll.low, toll.measure) == (34, "fatalities")
+    assert find_quantities("Bread prices rose to 12 pounds a loaf.") == []

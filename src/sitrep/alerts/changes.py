@@ -76,10 +76,37 @@ def revisions(before: Mapping[str, Any], after: Mapping[str, Any]) -> tuple[str,
         found.append(
             f"fatalities revised from {describe_fatalities(old)} to {describe_fatalities(new)}"
         )
+    found.extend(_outlet_revisions(before, after))
     if after.get("disputed") and not before.get("disputed"):
         fields = ", ".join(after.get("disputed_fields") or ()) or "a field"
         found.append(f"dispute appeared: sources disagree on {fields}")
     return tuple(found)
+
+
+def _outlet_revisions(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[str]:
+    """An outlet giving a new toll ("fatalities revised from 33 to 34 (Levant Wire)"), even
+    when the event's own, most conservative, figure stays as it was."""
+    old, new = _figures_by_outlet(before), _figures_by_outlet(after)
+    found = []
+    for outlet in sorted(new):
+        added = new[outlet] - old.get(outlet, set())
+        if added and outlet in old:
+            was = ", ".join(sorted(old[outlet]))
+            found.append(
+                f"fatalities revised from {was} to {', '.join(sorted(added))} ({outlet})"
+            )
+    return found
+
+
+def _figures_by_outlet(record: Mapping[str, Any]) -> dict[str, set[str]]:
+    claims = (record.get("claims") or {}).get("fatalities") or ()
+    figures: dict[str, set[str]] = {}
+    for claim in claims:
+        low, high = claim.get("low"), claim.get("high")
+        figure = str(low) if low == high else f"{low} to {high}"
+        for outlet in claim.get("outlets") or ():
+            figures.setdefault(str(outlet), set()).add(figure)
+    return figures
 
 
 def describe_fatalities(fatalities: Any) -> str:
