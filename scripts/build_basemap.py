@@ -247,14 +247,14 @@ def convert_admin1(
     Only arcs two provinces share are drawn (topojson's mesh with a !== b): arcs one
     province uses alone are the country's outline, already drawn by boundaries.geojson.
     """
+    exact = [tidy(unwrap(arc, ADMIN1_PRECISION)) for arc in decode_arcs(topology, ADMIN1_PRECISION)]
     # Arcs are simplified one by one, so neighbouring provinces keep sharing the same line.
-    decoded = decode_arcs(topology, ADMIN1_PRECISION)
-    arcs = [simplify(tidy(unwrap(arc, ADMIN1_PRECISION)), ADMIN1_TOLERANCE) for arc in decoded]
+    arcs = [simplify(arc, ADMIN1_TOLERANCE) for arc in exact]
     geometries = [g for o in topology["objects"].values() for g in o.get("geometries", [])]
     users = arc_users(geometries)
     shared = [arcs[i] for i, who in sorted(users.items()) if len(who) > 1 and len(arcs[i]) > 1]
     lines = [admin1_lines(iso, shared)] if shared else []
-    provinces = [province(iso, g, arcs) for g in geometries]
+    provinces = [province(iso, g, arcs, exact) for g in geometries]
     return lines, [p for p in provinces if p["geometry"]["coordinates"]]
 
 
@@ -263,11 +263,16 @@ def admin1_lines(iso: str, lines: list[list[list[float]]]) -> dict[str, Any]:
     return {"type": "Feature", "properties": {"iso": iso}, "geometry": shape}
 
 
-def province(iso: str, geometry: dict[str, Any], arcs: list[list[list[float]]]) -> dict[str, Any]:
-    """A named admin-1 polygon; rings too small to survive the rounding are dropped."""
+def province(
+    iso: str,
+    geometry: dict[str, Any],
+    arcs: list[list[list[float]]],
+    exact: list[list[list[float]]],
+) -> dict[str, Any]:
+    """A named admin-1 polygon, from the simplified arcs where they still make a ring."""
     polygons = []
     for polygon in polygon_arcs(geometry):
-        rings = [tidy(planar(ring(arcs, r), ADMIN1_PRECISION)) for r in polygon]
+        rings = [province_ring(r, arcs, exact) for r in polygon]
         if len(rings[0]) >= 4:  # an outer ring that collapsed takes its holes with it
             polygons.append([r for r in rings if len(r) >= 4])
     properties = geometry.get("properties") or {}
@@ -275,6 +280,15 @@ def province(iso: str, geometry: dict[str, Any], arcs: list[list[list[float]]]) 
     properties = {"name": properties.get("name") or "", "iso": iso, "code": code}
     shape = {"type": "MultiPolygon", "coordinates": polygons}
     return {"type": "Feature", "properties": properties, "geometry": shape}
+
+
+def province_ring(
+    indexes: list[int], arcs: list[list[list[float]]], exact: list[list[list[float]]]
+) -> list[list[float]]:
+    """A ring from the simplified arcs; a small island or city province that would collapse
+    to a line keeps its exact shape instead, so that no province goes missing."""
+    simple = tidy(planar(ring(arcs, indexes), ADMIN1_PRECISION))
+    return simple if len(simple) >= 4 else tidy(planar(ring(exact, indexes), ADMIN1_PRECISION))
 
 
 def tidy(points: list[list[float]]) -> list[list[float]]:

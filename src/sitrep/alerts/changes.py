@@ -92,9 +92,7 @@ def _outlet_revisions(before: Mapping[str, Any], after: Mapping[str, Any]) -> li
         added = new[outlet] - old.get(outlet, set())
         if added and outlet in old:
             was = ", ".join(sorted(old[outlet]))
-            found.append(
-                f"fatalities revised from {was} to {', '.join(sorted(added))} ({outlet})"
-            )
+            found.append(f"fatalities revised from {was} to {', '.join(sorted(added))} ({outlet})")
     return found
 
 

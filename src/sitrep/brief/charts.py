@@ -151,7 +151,8 @@ def _shrink(latitude: float) -> float:
 
 
 def _draw_basemap(axes: Any, view: tuple[float, float, float, float]) -> None:
-    """Land and borders inside the view, as two collections (one draw call each)."""
+    """Land, province borders and country borders inside the view, as one collection each
+    (one draw call each)."""
     from matplotlib.collections import LineCollection, PolyCollection
 
     countries, boundaries = _basemap()
@@ -162,6 +163,8 @@ def _draw_basemap(axes: Any, view: tuple[float, float, float, float]) -> None:
             if _inside(_centre(box), view) and name:
                 axes.text(*_centre(box), name, fontsize=7, color="#777777", ha="center", zorder=2)
     axes.add_collection(PolyCollection(rings, facecolors="#F4F1EA", edgecolors="none", zorder=1))
+    provinces = [line for line in _admin1_lines() if _overlaps(_box(line), view)]
+    axes.add_collection(LineCollection(provinces, colors="#C8C8C8", linewidths=0.35, zorder=2))
     lines = [line for line in boundaries if _overlaps(_box(line), view)]
     axes.add_collection(LineCollection(lines, colors="#9A9A9A", linewidths=0.6, zorder=2))
 
@@ -191,6 +194,19 @@ def _basemap() -> tuple[
         for line in feature["geometry"]["coordinates"]
     ]
     return countries, lines
+
+
+@lru_cache(maxsize=1)
+def _admin1_lines() -> list[list[tuple[float, float]]]:
+    """Borders between provinces (admin-1); none if the basemap predates them."""
+    path = BASEMAP / "admin1-lines.geojson"
+    if not path.is_file():
+        return []
+    return [
+        [(x, y) for x, y in line]
+        for feature in json.loads(path.read_text())["features"]
+        for line in feature["geometry"]["coordinates"]
+    ]
 
 
 def _rings(geometry: dict[str, Any]) -> Iterator[list[list[float]]]:

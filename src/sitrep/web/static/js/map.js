@@ -68,6 +68,7 @@ function basemapStyle() {
     sources: {
       countries: { type: "geojson", data: `${BASEMAP}/countries.geojson` },
       boundaries: { type: "geojson", data: `${BASEMAP}/boundaries.geojson` },
+      admin1: { type: "geojson", data: `${BASEMAP}/admin1-lines.geojson` },
     },
     layers: [
       { id: "water", type: "background", paint: { "background-color": "#d7e6f2" } },
@@ -75,6 +76,11 @@ function basemapStyle() {
       {
         id: "coast", type: "line", source: "boundaries", filter: ["==", ["get", "kind"], "coast"],
         paint: { "line-color": "#8fb0c9", "line-width": 0.8 },
+      },
+      {
+        // province borders: fainter, finer and dotted, so country borders still stand out
+        id: "admin1", type: "line", source: "admin1", minzoom: 4,
+        paint: { "line-color": "#a9a9a9", "line-width": ["interpolate", ["linear"], ["zoom"], 4, 0.4, 10, 1], "line-dasharray": [1, 2] },
       },
       {
         id: "borders", type: "line", source: "boundaries", filter: ["==", ["get", "kind"], "border"],
