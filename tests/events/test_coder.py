@@ -270,3 +270,19 @@ def test_a_date_naming_another_event_does_not_date_the_sentences_after_it(
     )
     strikes = [e for e in events if "drones struck" in e.evidence.text]
     assert strikes and strikes[0].date == date(2020, 3, 1)
+
+
+def test_a_demonym_with_no_state_actor_names_its_forces(
+    coder_service: Service, tmp_path: Path
+) -> None:
+    events = _code_text(
+        coder_service,
+        tmp_path,
+        "taftanaz.txt",
+        "Shelling near Taftanaz\n10 February 2020\n\n"
+        "Syrian shelling hit a Turkish position at the Taftanaz air base on Monday, killing "
+        "five soldiers, the Turkish defence ministry said.\n",
+    )
+    shelling = _find(events, "Shelling/artillery/missile attack")
+    assert shelling.actor1 is not None
+    assert shelling.actor1.actor_id == "syrian_government_forces"

@@ -235,7 +235,15 @@ class Coder:
         if demonym is None:
             return None
         country = demonym_country(demonym.text)
-        found = self.lookup_actor_by_name(country) if country else None
+        # "Syrian shelling": the state if the KB names it, else its forces ("Syrian forces").
+        found = (
+            (
+                self.lookup_actor_by_name(country)
+                or self.lookup_actor_by_name(f"{demonym.text} forces")
+            )
+            if country
+            else None
+        )
         return replace(found, text=demonym.text) if found else ActorRef(text=demonym.text)
 
     def _actor(self, span: Span | None) -> ActorRef | None:
