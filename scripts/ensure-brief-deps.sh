@@ -7,19 +7,7 @@ have_pango() { /sbin/ldconfig -p 2>/dev/null | grep -q 'libpango-1.0.so.0'; }
 if have_pango && command -v pdftoppm >/dev/null && fc-list 2>/dev/null | grep -qi dejavu; then
   exit 0
 fi
-echo "installing pango, fonts and poppler-utils for the PDF brief" >&2
-if [ "$(id -u)" -eq 0 ]; then
-  SUDO=""
-elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then
-  SUDO="sudo -n"
-else
-  echo "error: cannot install without root; run:" \
-    "sudo apt-get install -y libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core poppler-utils" >&2
-  exit 1
-fi
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends \
+"$(dirname "$0")/apt-install.sh" "pango, fonts and poppler-utils" \
   libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig fonts-dejavu-core \
-  poppler-utils >/dev/null
+  poppler-utils
 command -v pdftoppm >/dev/null

@@ -5,16 +5,5 @@ set -euo pipefail
 if [ -x /usr/bin/chromium ]; then
   exit 0
 fi
-echo "chromium not found: installing the Debian package 'chromium'" >&2
-if [ "$(id -u)" -eq 0 ]; then
-  SUDO=""
-elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then
-  SUDO="sudo -n"
-else
-  echo "error: cannot install chromium without root; run: sudo apt-get install -y chromium" >&2
-  exit 1
-fi
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core >/dev/null
+"$(dirname "$0")/apt-install.sh" chromium chromium fonts-dejavu-core
 test -x /usr/bin/chromium
