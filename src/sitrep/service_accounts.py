@@ -18,8 +18,8 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from sitrep.errors import AccessError, InputError
-from sitrep.settings import Settings, parse_duration
-from sitrep.store import Store
+from sitrep.service_base import ServiceMixin
+from sitrep.settings import parse_duration
 from sitrep.store.accounts import ApiToken, User
 
 __all__ = ["ANONYMOUS", "ROLES", "AccountsService", "ApiToken", "User", "role_allows"]
@@ -41,13 +41,7 @@ def secret_hash(secret: str) -> str:
     return hashlib.sha256(secret.encode("utf-8")).hexdigest()
 
 
-class AccountsService:
-    settings: Settings
-
-    @property
-    def store(self) -> Store:  # pragma: no cover - provided by Service
-        raise NotImplementedError
-
+class AccountsService(ServiceMixin):
     # -- users
 
     def add_user(self, name: str, password: str, role: str) -> User:

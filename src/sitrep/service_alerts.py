@@ -19,8 +19,8 @@ from sitrep.alerts import feeds, mail, schedule
 from sitrep.alerts.changes import Change, what_changed
 from sitrep.alerts.query import event_filter, parse_query
 from sitrep.errors import InputError, SitrepError
-from sitrep.settings import Settings, parse_duration
-from sitrep.store import Store
+from sitrep.service_base import ServiceMixin
+from sitrep.settings import parse_duration
 from sitrep.store.searches import OutboxMessage, SavedSearch, Subscription
 
 __all__ = ["AlertRun", "AlertsService", "SavedSearch", "Subscription"]
@@ -41,13 +41,7 @@ class AlertRun:
     errors: list[str] = field(default_factory=list)
 
 
-class AlertsService:
-    settings: Settings
-
-    @property
-    def store(self) -> Store:  # pragma: no cover - provided by Service
-        raise NotImplementedError
-
+class AlertsService(ServiceMixin):
     # -- saved searches
 
     def save_search(self, owner: str, name: str, query: str) -> SavedSearch:

@@ -14,8 +14,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from sitrep.errors import InputError
-from sitrep.settings import Settings
-from sitrep.store import Store
+from sitrep.service_base import ServiceMixin
 from sitrep.store.events import EventFilter
 
 if TYPE_CHECKING:
@@ -43,13 +42,7 @@ class BriefOutput:
     footnotes: int
 
 
-class BriefService:
-    settings: Settings
-
-    @property
-    def store(self) -> Store:  # pragma: no cover - provided by Service
-        raise NotImplementedError
-
+class BriefService(ServiceMixin):
     def actor_family(self, actor_ids: list[str]) -> tuple[str, ...]:  # pragma: no cover
         raise NotImplementedError
 

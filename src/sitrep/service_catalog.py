@@ -15,8 +15,7 @@ from collections import Counter
 from typing import TYPE_CHECKING, Any
 
 from sitrep.errors import InputError
-from sitrep.settings import Settings
-from sitrep.store import Store
+from sitrep.service_base import ServiceMixin
 from sitrep.store.browse import ORDERS
 from sitrep.store.events import EventFilter
 
@@ -33,13 +32,7 @@ ACTOR_EVENTS = 50  # the latest events shown with an actor
 PLACE_EVENTS = 100
 
 
-class CatalogService:
-    settings: Settings
-
-    @property
-    def store(self) -> Store:  # pragma: no cover - provided by Service
-        raise NotImplementedError
-
+class CatalogService(ServiceMixin):
     def actor_family(self, actor_ids: list[str]) -> tuple[str, ...]:  # pragma: no cover
         raise NotImplementedError  # provided by EventsService
 

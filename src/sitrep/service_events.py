@@ -12,8 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sitrep.errors import InputError
-from sitrep.settings import Settings
-from sitrep.store import Store
+from sitrep.service_base import ServiceMixin
 from sitrep.store.events import EventFilter
 
 __all__ = ["EventsService", "FusionReport"]
@@ -29,13 +28,7 @@ class FusionReport:
     events: int = 0  # live events in the store afterwards
 
 
-class EventsService:
-    settings: Settings
-
-    @property
-    def store(self) -> Store:  # pragma: no cover - provided by Service
-        raise NotImplementedError
-
+class EventsService(ServiceMixin):
     # -- fusion
 
     def fuse(self, progress: Callable[[int], None] | None = None) -> FusionReport:
