@@ -130,6 +130,9 @@ def test_feeds_and_watch_stop_cleanly(env: dict[str, str], http_server: LocalSer
     assert watcher.returncode == 0, err
     assert "stopped" in err and "Traceback" not in err
     assert "3 stored" in out
+    # The watcher coded and fused what it polled: nothing is left for `process`.
+    left = run(env, "process")
+    assert left.returncode == 0 and "coded: 0 article(s)" in left.stdout, left.stdout
 
 
 def test_gazetteer_update_and_info(

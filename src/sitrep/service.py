@@ -346,14 +346,20 @@ class Service(EventsService, CatalogService, AccountsService, BriefService, Aler
         on_poll: Callable[[PollResult], None] | None = None,
         max_sleep: float = 60.0,
     ) -> None:
-        """Poll feeds as they fall due, and send the alerts that are due, until ``stop``."""
+        """Poll feeds as they fall due, code and fuse what they bring, and send the alerts
+        that are due, until ``stop``: one process keeps the event record current."""
         while not stop.is_set():
+            stored = 0
             for result in self.poll_due():
+                stored += result.report.count(Status.STORED)
                 if on_poll is not None:
                     on_poll(result)
                 if stop.is_set():
                     return
-            self.run_alerts()  # after each poll: alerts see what it brought
+            if stored:
+                self.code_events()
+                self.fuse()
+            self.run_alerts()  # after fusion: alerts see what the poll brought
             stop.wait(self._seconds_to_next_poll(max_sleep))
 
     def _seconds_to_next_poll(self, max_sleep: float) -> float:
