@@ -41,6 +41,7 @@ ERROR_CODES: dict[str, str] = {
     "E112": "A paging cursor or sort order is not valid for the request.",
     "E113": "A brief's region names no area, country or place in the gazetteer.",
     "E114": "A date is not a calendar date in YYYY-MM-DD form.",
+    "E115": "A pinned value does not have the form of its field (a count, a date, a type, a name).",
     # network
     "E201": "The URL is malformed or uses a scheme other than http(s).",
     "E202": "The host resolves to an address that the settings do not allow.",

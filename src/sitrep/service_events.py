@@ -139,12 +139,10 @@ class EventsService(ServiceMixin):
 
     def pin_event(self, event_id: int, field: str, value: Any) -> dict[str, Any]:
         """Fix a field by hand; fusion keeps it whatever later reports say."""
-        from sitrep.fuse.engine import PINNABLE, rebuild
+        from sitrep.fuse.engine import rebuild
+        from sitrep.fuse.pins import pin_value
 
-        if field not in PINNABLE:
-            raise InputError(
-                "E110", f"{field!r} cannot be pinned (one of: {', '.join(sorted(PINNABLE))})"
-            )
+        value = pin_value(field, value)
         key = self._key(event_id)
         pins = (self.store.event_cluster(key) or {}).get("pins", {}) | {field: value}
         members = [m for m, _ in self.store.event_member_ids(key)]

@@ -179,3 +179,39 @@ def test_as_of_now_filters_like_the_live_list(fusing: Service) -> None:
             assert then == live, where
             sizes.append(len(live))
         assert sizes[0] > sizes[1] > 0 and sizes[2] > 0 and sizes[3] == 0
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "stored"),
+    [
+        ("fatalities", "12", {"value": 12, "range": [12, 12]}),
+        ("fatalities", {"value": 15, "range": [12, 20]}, {"value": 15, "range": [12, 20]}),
+        ("date", "2020-02-04", "2020-02-04"),
+        ("location", "  Kafr   Nabl ", {"text": "Kafr Nabl", "geo": None}),
+        ("sub_event_type", "Air/drone strike", "Air/drone strike"),
+    ],
+)
+def test_pins_take_the_shape_of_their_field(field: str, value: object, stored: object) -> None:
+    from sitrep.fuse.pins import pin_value
+
+    assert pin_value(field, value) == stored
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("fatalities", "many"),
+        ("fatalities", -3),
+        ("fatalities", {"value": 30, "range": [12, 20]}),
+        ("date", "4 February"),
+        ("sub_event_type", "Skirmish"),
+        ("actor1", "   "),
+    ],
+)
+def test_a_pin_of_the_wrong_form_is_refused_by_name(field: str, value: object) -> None:
+    from sitrep.errors import InputError
+    from sitrep.fuse.pins import pin_value
+
+    with pytest.raises(InputError) as refused:
+        pin_value(field, value)
+    assert refused.value.code == "E115" and field in refused.value.message

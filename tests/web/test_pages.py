@@ -141,3 +141,39 @@ def test_module_scripts_are_served_as_javascript(demo: tuple[TestClient, Service
     if (vendored / "maplibre-gl.mjs").exists():  # built by `make basemap`
         mjs = client.get("/static/vendor/maplibre-gl/maplibre-gl-worker.mjs")
         assert mjs.headers["content-type"].startswith("text/javascript")
+
+
+def test_a_signed_in_analyst_pins_and_merges_from_the_event_page(
+    demo: tuple[TestClient, Service],
+) -> None:
+    client, service = demo
+    service.add_user("nadia", "a long enough passphrase", "analyst")
+    login_page = client.get("/login")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', login_page.text)
+    assert token
+    data = {"name": "nadia", "password": "a long enough passphrase", "csrf_token": token[1]}
+    assert client.post("/login", data=data, follow_redirects=False).status_code == 303
+    first, second = service.events(limit=2)
+    page = client.get(f"/events/{first['id']}")
+    form_token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+    assert form_token
+    pin = client.post(
+        f"/events/{first['id']}/pin",
+        data={"field": "fatalities", "value": "7", "csrf_token": form_token[1]},
+        follow_redirects=False,
+    )
+    assert pin.status_code == 303
+    assert service.event(first["id"])["fatalities"] == {"value": 7, "range": [7, 7]}
+    merge = client.post(
+        f"/events/{first['id']}/merge",
+        data={"other_id": str(second["id"]), "csrf_token": form_token[1]},
+        follow_redirects=False,
+    )
+    assert merge.status_code == 303
+    merged = service.event(first["id"])
+    assert {m["mention_id"] for m in second["mentions"]} <= {
+        m["mention_id"] for m in merged["mentions"]
+    }
+    assert merged["fatalities"]["value"] == 7  # the pin outlives the merge
+    assert [h["action"] for h in merged["history"]][-2:] == ["field_changed", "merged"]
+    client.post("/logout", data={"csrf_token": form_token[1]})

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 from sitrep.fuse.cluster import Assignment, Cluster, Clusterer
 from sitrep.fuse.match import FusionMention, Related, is_scene
+from sitrep.fuse.pins import PINNABLE
 from sitrep.fuse.summary import summarize
 from sitrep.store.events import EventChange, MentionFacts
 
@@ -214,11 +215,6 @@ def rebuild(
         members=[(m, 1.0, ()) for m in added],
         removed=removed,
     )
-
-
-PINNABLE = frozenset(
-    "event_type sub_event_type date date_precision location actor1 actor2 fatalities notes".split()
-)
 
 
 def pinned(record: dict[str, Any], pins: dict[str, Any]) -> dict[str, Any]:
