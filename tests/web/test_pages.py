@@ -177,3 +177,43 @@ def test_a_signed_in_analyst_pins_and_merges_from_the_event_page(
     assert merged["fatalities"]["value"] == 7  # the pin outlives the merge
     assert [h["action"] for h in merged["history"]][-2:] == ["field_changed", "merged"]
     client.post("/logout", data={"csrf_token": form_token[1]})
+
+
+def test_an_analyst_saves_a_filtered_view_and_subscribes_from_the_pages(
+    demo: tuple[TestClient, Service],
+) -> None:
+    client, service = demo
+    service.add_user("omar", "another long passphrase", "analyst")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").text)
+    assert token
+    data = {"name": "omar", "password": "another long passphrase", "csrf_token": token[1]}
+    assert client.post("/login", data=data, follow_redirects=False).status_code == 303
+    listing = client.get("/events", params={"event_type": "Battles", "q": "Idlib"})
+    form = re.search(
+        r'<form method="post" action="/searches".*?name="csrf_token" value="([^"]+)".*?'
+        r'name="query" value="([^"]+)"',
+        listing.text,
+        re.S,
+    )
+    assert form, "no 'Save this search' form on a filtered list"
+    csrf, query = form[1], form[2].replace("&amp;", "&")
+    saved = client.post(
+        "/searches",
+        data={"name": "Idlib, battles", "query": query, "csrf_token": csrf},
+        follow_redirects=False,
+    )
+    assert saved.status_code == 303
+    [search] = [s for s in service.saved_searches("omar") if s.name == "Idlib, battles"]
+    assert "event_type=Battles" in search.query
+    page = client.get("/searches")
+    assert "Idlib, battles" in page.text and f"/feeds/searches/{search.id}.atom" in page.text
+    subscribed = client.post(
+        f"/searches/{search.id}/subscribe",
+        data={"email": "omar@example.org", "mode": "daily", "csrf_token": csrf},
+        follow_redirects=False,
+    )
+    assert subscribed.status_code == 303
+    assert [s.email for s in service.subscriptions(search.id)] == ["omar@example.org"]
+    feed = client.get(f"/feeds/searches/{search.id}.atom")
+    assert feed.status_code == 200 and "<feed" in feed.text
+    client.post("/logout", data={"csrf_token": csrf})
