@@ -102,7 +102,7 @@ def test_the_demo_revision_sends_one_alert_about_the_fatality_figure(
 ) -> None:
     mailbox = module_mailbox
     mailbox.start()
-    search = demo.save_search("ana", "Balyun", "q=Balyun")
+    search = demo.save_search("ana", "Balyun, 27 February", "since=2020-02-27&until=2020-02-27")
     demo.subscribe(search.id, "ana@example.org")
     demo.ingest([str(DEMO_CORPUS / "updates")])
     demo.code_events()

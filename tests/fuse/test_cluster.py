@@ -83,7 +83,7 @@ def test_order_of_arrival_in_batches_does_not_change_the_result() -> None:
 
 def test_type_families() -> None:
     assert compatible_types("Air/drone strike", "Shelling/artillery/missile attack") == 0.8
-    assert compatible_types("Attack", "Air/drone strike") == 0.6
+    assert compatible_types("Attack", "Air/drone strike") == 0.7
     assert compatible_types("Armed clash", "Peaceful protest") == 0.0
     assert compatible_types("Agreement", "Arrests") == 0.0
 

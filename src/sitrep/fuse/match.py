@@ -99,7 +99,7 @@ def compatible_types(a: str, b: str) -> float:
         return 1.0
     if any(a in family and b in family for family in _FAMILIES):
         return 0.8
-    return 0.6 if a in _POLITICAL_VIOLENCE and b in _POLITICAL_VIOLENCE else 0.0
+    return 0.7 if a in _POLITICAL_VIOLENCE and b in _POLITICAL_VIOLENCE else 0.0
 
 
 class EventProfile(Protocol):
@@ -181,18 +181,31 @@ def _place_fit(mention: FusionMention, points: list[tuple[float, float, float]])
 
 
 def _actor_fit(mention: FusionMention, event: EventProfile, related: Related) -> float:
-    mine = {a for a in (mention.actor1, mention.actor2) if a}
-    theirs = event.attackers | event.targets
-    if not mine or not theirs:
-        return 0.9  # unnamed on one side
+    """Actors are compared side by side: attacker with attacker, target with target. A
+    report naming only the target and an event naming only the attacker do not differ;
+    they each leave a side unnamed."""
     if _reversed(mention, event, related):
         return 0.2  # the other side hitting back: a retaliation, not the same strike
-    if mine & theirs:
+    sides = [
+        _side_fit(actor, group, related)
+        for actor, group in ((mention.actor1, event.attackers), (mention.actor2, event.targets))
+        if actor and group
+    ]
+    if not sides:
+        return 0.9  # no side named on both: unnamed, a doubt
+    if mention.article_id in event.articles:
+        # One story naming the side that withdrew after naming the side that advanced.
+        return max(0.9, min(sides))
+    if max(sides) >= 0.9 and min(sides) < 0.9:
+        return 0.7  # one side agrees, the other is named differently: a doubt
+    return min(sides)
+
+
+def _side_fit(actor: str, group: set[str], related: Related) -> float:
+    if actor in group:
         return 1.0
-    if any(related(a, b) for a in mine for b in theirs) or mention.article_id in event.articles:
-        # "Iran-backed militias" and the Fatemiyoun Division; or one story naming the
-        # side that withdrew after naming the side that advanced.
-        return 0.9
+    if any(related(actor, other) for other in group):
+        return 0.9  # "Iran-backed militias" and the Fatemiyoun Division
     return 0.45  # named differently: possible (outlets label the same side differently)
 
 
