@@ -6,12 +6,14 @@ import socket
 import threading
 import time
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
 from httpserver import LocalServer
 from sitrep.records import Status
 from sitrep.service import Service
+from sitrep.settings import Settings
 
 ARTICLES = (
     "/news/ceasefire-moscow.html",
@@ -117,7 +119,14 @@ def test_feed_failures_are_recorded_not_raised(service: Service, http_server: Lo
     assert service.store.get_feed(feed.id).last_status == "failed"
 
 
-def test_watch_polls_until_stopped(service: Service, http_server: LocalServer) -> None:
+def test_watch_polls_until_stopped(
+    settings: Settings, small_gazetteer: Path, http_server: LocalServer
+) -> None:
+    with Service(settings.with_(gazetteer_path=str(small_gazetteer))) as service:
+        _watch_twice(service, http_server)
+
+
+def _watch_twice(service: Service, http_server: LocalServer) -> None:
     service.add_feed(http_server.url("/feed.xml"), "1s")
     stop = threading.Event()
     polls: list[object] = []
@@ -131,10 +140,11 @@ def test_watch_polls_until_stopped(service: Service, http_server: LocalServer) -
         target=service.watch, args=(stop, on_poll), kwargs={"max_sleep": 0.2}
     )
     watcher.start()
-    watcher.join(timeout=15)
+    watcher.join(timeout=90)  # between polls it codes and fuses: spaCy loads once
     assert not watcher.is_alive()
     assert len(polls) == 2
     assert service.stats()["articles"] == 3
+    assert service.code_events().coded == 0  # the watcher coded what it polled
 
 
 @pytest.mark.parametrize("interval", ["soon", "0s"])
