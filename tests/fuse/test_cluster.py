@@ -115,3 +115,12 @@ def test_other_outlets_match_the_type_the_event_was_founded_on() -> None:
     )
     clusters = fuse_all([shelling, clash, capture], never_related)
     assert [3] in clusters.values()
+
+
+def test_an_undated_sentence_joins_only_its_own_story() -> None:
+    # "Moscow insists its jets were not flying in the area": no time of its own.
+    undated = {"date": None, "date_precision": "unknown", "lat": None, "lon": None}
+    own = mention(2, 3, article_id=1, **undated)
+    other = mention(3, 3, **undated)
+    clusters = fuse_all([mention(1, 3), own, other], never_related)
+    assert sorted(clusters.values()) == [[1, 2], [3]]

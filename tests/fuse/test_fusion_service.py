@@ -215,3 +215,18 @@ def test_a_pin_of_the_wrong_form_is_refused_by_name(field: str, value: object) -
     with pytest.raises(InputError) as refused:
         pin_value(field, value)
     assert refused.value.code == "E115" and field in refused.value.message
+
+
+def test_fusing_in_small_batches_gives_the_events_of_one_run(
+    fusing: Service, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sitrep.service_events
+
+    # Batches of 2 split articles, so an undated sentence meets its story's event in an
+    # earlier batch's store, not in memory.
+    monkeypatch.setattr(sitrep.service_events, "FUSION_BATCH", 2)
+    with fusing as service:
+        service.ingest([str(FUSION)])
+        service.code_events()
+        service.fuse()
+        assert service.fusion_check()["same"]

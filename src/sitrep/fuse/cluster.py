@@ -76,6 +76,7 @@ class Clusterer:
         self.threshold = threshold
         self.clusters: dict[str, Cluster] = {}
         self._by_day: dict[date, set[str]] = {}
+        self._by_article: dict[int, set[str]] = {}
 
     def load(self, clusters: Iterable[Cluster]) -> None:
         """Events fused earlier, to match new mentions against."""
@@ -106,8 +107,8 @@ class Clusterer:
         return match_score(mention, cluster, self.related)
 
     def _candidates(self, mention: FusionMention) -> list[Cluster]:
-        if mention.date is None:
-            return []
+        if mention.date is None:  # only its own story's events can take it
+            return [self.clusters[k] for k in sorted(self._by_article.get(mention.article_id, ()))]
         window = date_window(mention)
         keys: set[str] = set()
         for offset in range(-window, window + 1):
@@ -123,6 +124,8 @@ class Clusterer:
         return cluster
 
     def _index(self, cluster: Cluster) -> None:
+        for article in cluster.articles:
+            self._by_article.setdefault(article, set()).add(cluster.key)
         if cluster.day == date.min:
             return  # undated: nothing joins it
         day = cluster.day - timedelta(days=cluster.window)

@@ -37,6 +37,7 @@ _LOAD_MARGIN = timedelta(days=62)
 
 class FusionReader(Protocol):
     def event_clusters(self, first: str, last: str) -> list[dict[str, Any]]: ...
+    def article_clusters(self, article_ids: Sequence[int]) -> list[dict[str, Any]]: ...
     def event_cluster(self, event_key: str) -> dict[str, Any] | None: ...
     def event_record(self, event_key: str) -> dict[str, Any] | None: ...
     def event_member_ids(self, event_key: str) -> list[tuple[int, float]]: ...
@@ -77,10 +78,14 @@ def plan_batch(
     mentions = [fusion_mention(f) for f in facts]
     clusterer = Clusterer(related)
     dated = [m.date for m in mentions if m.date is not None]
+    stored: dict[str, dict[str, Any]] = {}
     if dated:
         first, last = min(dated) - _LOAD_MARGIN, max(dated) + _LOAD_MARGIN
-        stored = reader.event_clusters(first.isoformat(), last.isoformat())
-        clusterer.load(_cluster(c) for c in stored)
+        stored |= {c["key"]: c for c in reader.event_clusters(first.isoformat(), last.isoformat())}
+    undated = sorted({m.article_id for m in mentions if m.date is None})
+    if undated:  # an undated sentence may join its own story's events, whatever their date
+        stored |= {c["key"]: c for c in reader.article_clusters(undated)}
+    clusterer.load(_cluster(c) for _, c in sorted(stored.items()))
     touched: dict[str, list[Assignment]] = {}
     for mention in mentions:
         assignment = clusterer.add(mention)

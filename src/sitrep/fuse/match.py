@@ -53,6 +53,7 @@ _CONFLICT = _POLITICAL_VIOLENCE | {
 }
 _SAME_STORY_TYPES = 0.6
 _SAME_ARTICLE_LIFT = 1.3
+_UNDATED_IN_STORY = 0.7  # an undated sentence fits its own story's events, loosely
 _NEAR_KM = 2.0  # slack added to the radii: reports of one strike may name points apart
 
 Related = Callable[[str, str], bool]
@@ -124,7 +125,9 @@ def match_score(
     of the same article."""
     parts = (
         _type_fit(mention, event),
-        _date_fit(mention, event.day, event.window),
+        _date_fit(mention, event.day, event.window)
+        if mention.date is not None or mention.article_id not in event.articles
+        else _UNDATED_IN_STORY,
         _place_fit(mention, event.points),
         _actor_fit(mention, event, related),
     )

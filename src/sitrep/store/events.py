@@ -152,6 +152,19 @@ class EventQueries:
         with self._read() as conn:
             return [dict(row.cluster) for row in conn.execute(query)]
 
+    def article_clusters(self, article_ids: Sequence[int]) -> list[dict[str, Any]]:
+        """The clusters of live events that hold a mention of one of these articles."""
+        holding = (
+            select(event_members.c.event_id)
+            .join(event_mentions, event_mentions.c.id == event_members.c.mention_id)
+            .where(event_mentions.c.article_id.in_(list(article_ids)))
+        )
+        query = select(fused_events.c.cluster).where(
+            fused_events.c.retracted == 0, fused_events.c.id.in_(holding)
+        )
+        with self._read() as conn:
+            return [dict(row.cluster) for row in conn.execute(query)]
+
     def event_member_ids(self, event_key: str) -> list[tuple[int, float]]:
         query = (
             select(event_members.c.mention_id, event_members.c.score)
