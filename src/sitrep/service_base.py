@@ -1,9 +1,14 @@
-"""What every part of the Service relies on: its settings and its store."""
+"""What every part of the Service relies on: its settings, its store, its actor KB."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from sitrep.settings import Settings
 from sitrep.store import Store
+
+if TYPE_CHECKING:
+    from sitrep.nlp.actors import ActorKB
 
 __all__ = ["ServiceMixin"]
 
@@ -17,3 +22,9 @@ class ServiceMixin:
     @property
     def store(self) -> Store:  # pragma: no cover - provided by Service
         raise NotImplementedError
+
+    def _actor_kb(self) -> ActorKB:
+        """The actor knowledge base with the user's files merged in (loaded once)."""
+        from sitrep.nlp.actors import actor_kb
+
+        return actor_kb(self.settings.actor_paths)

@@ -22,7 +22,6 @@ if TYPE_CHECKING:
     from sitrep.brief.sections import Displacement
     from sitrep.brief.select import Item, Region
     from sitrep.geo.gazetteer import Gazetteer
-    from sitrep.nlp.actors import ActorKB
     from sitrep.records import StoredArticle
 
 __all__ = ["BriefOutput", "BriefService"]
@@ -50,9 +49,6 @@ class BriefService(ServiceMixin):
         raise NotImplementedError
 
     def _gazetteer(self) -> Gazetteer:  # pragma: no cover - provided by CatalogService
-        raise NotImplementedError
-
-    def _actor_kb(self) -> ActorKB:  # pragma: no cover - provided by CatalogService
         raise NotImplementedError
 
     def brief(

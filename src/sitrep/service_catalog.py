@@ -103,12 +103,6 @@ class CatalogService(ServiceMixin):
             "events": events[:ACTOR_EVENTS],
         }
 
-    def _actor_kb(self) -> ActorKB:
-        from sitrep.nlp.actors import actor_kb
-
-        files = (p.strip() for p in self.settings.actor_files.split(","))
-        return actor_kb(tuple(p for p in files if p))
-
     # -- places
 
     def places(self, q: str, limit: int = 20) -> list[dict[str, Any]]:

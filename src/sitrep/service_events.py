@@ -224,9 +224,7 @@ class EventsService(ServiceMixin):
 
     def actor_family(self, actor_ids: list[str]) -> tuple[str, ...]:
         """The actors and every proxy they back: a filter on Iran covers its militias."""
-        from sitrep.nlp.actors import actor_kb
-
-        kb = actor_kb(tuple(p.strip() for p in self.settings.actor_files.split(",") if p.strip()))
+        kb = self._actor_kb()
         family: set[str] = set()
         for actor in actor_ids:
             if actor not in kb:
@@ -236,9 +234,7 @@ class EventsService(ServiceMixin):
 
     def _related(self) -> Callable[[str, str], bool]:
         """Whether two actors are linked in the knowledge base (sponsor, proxy, part)."""
-        from sitrep.nlp.actors import actor_kb
-
-        kb = actor_kb(tuple(p.strip() for p in self.settings.actor_files.split(",") if p.strip()))
+        kb = self._actor_kb()
         links: dict[str, set[str]] = {}
 
         def linked(actor: str) -> set[str]:

@@ -275,6 +275,11 @@ class Settings:
         return Path(self.data_dir or _default_data_dir())
 
     @property
+    def actor_paths(self) -> tuple[str, ...]:
+        """The user's actor files, in the order ``actor_files`` lists them."""
+        return tuple(p for p in (part.strip() for part in self.actor_files.split(",")) if p)
+
+    @property
     def resolved_database_url(self) -> str:
         if self.database_url:
             return self.database_url

@@ -86,9 +86,8 @@ class EventCoder:
 
 def load_coder(settings: Settings) -> EventCoder:
     """The coder for these settings, built on first use and kept for the process."""
-    files = tuple(p.strip() for p in settings.actor_files.split(",") if p.strip())
     default_gazetteer(settings)  # builds the index on first use
-    return _coder(files, str(gazetteer_path(settings)))
+    return _coder(settings.actor_paths, str(gazetteer_path(settings)))
 
 
 @lru_cache(maxsize=2)
