@@ -49,7 +49,10 @@ class AlertsService(ServiceMixin):
         name = " ".join(name.split())
         if not 0 < len(name) <= MAX_NAME:
             raise InputError("E803", f"search name {name!r} must have 1 to {MAX_NAME} characters")
-        canonical = parse_query(query).query()
+        parsed = parse_query(query)
+        if parsed.actor:
+            self.actor_family([parsed.actor])  # E110 now, not at every alert run
+        canonical = parsed.query()
         token = secrets.token_urlsafe(24)
         return self.store.add_saved_search(owner, name, canonical, token, _now())
 
@@ -70,7 +73,7 @@ class AlertsService(ServiceMixin):
         self.store.remove_saved_search(search_id)
 
     def search_events(self, search: SavedSearch, limit: int = FEED_SIZE) -> list[dict[str, Any]]:
-        return self.store.list_events(event_filter(search.query), limit)
+        return self.store.list_events(event_filter(search.query, self.actor_family), limit)
 
     def search_feed(self, search_id: int, fmt: str) -> tuple[str, str]:
         """The search's feed as (media type, text), ``fmt`` atom or json."""
@@ -164,7 +167,9 @@ class AlertsService(ServiceMixin):
         if window is None:
             return 0
         history = self.store.history_between(window.start, window.end)
-        changes = what_changed(history, event_filter(search.query), subscription.min_confidence)
+        changes = what_changed(
+            history, event_filter(search.query, self.actor_family), subscription.min_confidence
+        )
         message = self._message(subscription, search, window, changes, now) if changes else None
         checked = (subscription.checked_until, window.end)
         queued = self.store.enqueue_alert(subscription.id, checked, window.key, message, now)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from sitrep.errors import InputError
 from sitrep.settings import Settings
 from sitrep.store import Store
 
@@ -28,3 +29,13 @@ class ServiceMixin:
         from sitrep.nlp.actors import actor_kb
 
         return actor_kb(self.settings.actor_paths)
+
+    def actor_family(self, actor_ids: list[str]) -> tuple[str, ...]:
+        """The actors and every proxy they back: a filter on Iran covers its militias."""
+        kb = self._actor_kb()
+        family: set[str] = set()
+        for actor in actor_ids:
+            if actor not in kb:
+                raise InputError("E110", f"actor {actor!r} is not in the knowledge base")
+            family |= {actor, *(proxy.id for proxy in kb.proxies_of(actor))}
+        return tuple(sorted(family))

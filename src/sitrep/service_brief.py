@@ -42,9 +42,6 @@ class BriefOutput:
 
 
 class BriefService(ServiceMixin):
-    def actor_family(self, actor_ids: list[str]) -> tuple[str, ...]:  # pragma: no cover
-        raise NotImplementedError
-
     def article(self, article_id: int) -> StoredArticle:  # pragma: no cover - provided
         raise NotImplementedError
 

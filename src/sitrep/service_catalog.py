@@ -33,9 +33,6 @@ PLACE_EVENTS = 100
 
 
 class CatalogService(ServiceMixin):
-    def actor_family(self, actor_ids: list[str]) -> tuple[str, ...]:  # pragma: no cover
-        raise NotImplementedError  # provided by EventsService
-
     def article(self, article_id: int) -> StoredArticle:  # pragma: no cover - provided
         raise NotImplementedError
 

@@ -222,16 +222,6 @@ class EventsService(ServiceMixin):
             raise InputError("E110", f"event {event_id} does not exist")
         return found
 
-    def actor_family(self, actor_ids: list[str]) -> tuple[str, ...]:
-        """The actors and every proxy they back: a filter on Iran covers its militias."""
-        kb = self._actor_kb()
-        family: set[str] = set()
-        for actor in actor_ids:
-            if actor not in kb:
-                raise InputError("E110", f"actor {actor!r} is not in the knowledge base")
-            family |= {actor, *(proxy.id for proxy in kb.proxies_of(actor))}
-        return tuple(sorted(family))
-
     def _related(self) -> Callable[[str, str], bool]:
         """Whether two actors are linked in the knowledge base (sponsor, proxy, part)."""
         kb = self._actor_kb()

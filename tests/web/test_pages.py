@@ -217,3 +217,22 @@ def test_an_analyst_saves_a_filtered_view_and_subscribes_from_the_pages(
     feed = client.get(f"/feeds/searches/{search.id}.atom")
     assert feed.status_code == 200 and "<feed" in feed.text
     client.post("/logout", data={"csrf_token": csrf})
+
+
+def test_an_actor_filter_covers_its_proxies_on_the_page_as_in_the_api(
+    demo: tuple[TestClient, Service],
+) -> None:
+    client, service = demo
+    proxy_events = [
+        e
+        for e in service.events(limit=500)
+        if any((e.get(role) or {}).get("sponsors") for role in ("actor1", "actor2"))
+    ]
+    assert proxy_events, "the demo has events of proxies"
+    event = proxy_events[0]
+    side = next(e for e in (event["actor1"], event["actor2"]) if e and e.get("sponsors"))
+    sponsor = side["sponsors"][-1]
+    page = client.get("/events", params={"actor": sponsor})
+    api = client.get("/api/v1/events", params={"actor": sponsor, "limit": 500}).json()
+    assert f'href="/events/{event["id"]}"' in page.text
+    assert event["id"] in {item["id"] for item in api["items"]}

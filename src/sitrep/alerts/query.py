@@ -7,6 +7,7 @@ limits as the page's form, so a search saved from the page filters the same even
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl
 
@@ -53,8 +54,8 @@ def parse_query(text: str) -> Filters:
     )
 
 
-def event_filter(text: str) -> EventFilter:
-    return parse_query(text).event_filter()
+def event_filter(text: str, family: Callable[[list[str]], tuple[str, ...]]) -> EventFilter:
+    return parse_query(text).event_filter(family)
 
 
 def _day(values: dict[str, str], name: str) -> str:

@@ -6,6 +6,7 @@ one page carries to the others as the same query string.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Annotated
 from urllib.parse import urlencode
@@ -55,12 +56,16 @@ class Filters:
     disputed: bool = False
     q: str = ""
 
-    def event_filter(self, *, located: bool = False) -> EventFilter:
+    def event_filter(
+        self, family: Callable[[list[str]], tuple[str, ...]], *, located: bool = False
+    ) -> EventFilter:
+        """The store's filter; ``family`` widens the actor to its proxies, as the API and
+        the CLI do (``Service.actor_family``)."""
         return EventFilter(
             since=self.since or None,
             until=self.until or None,
             event_type=self.event_type or None,
-            actors=(self.actor,) if self.actor else (),
+            actors=family([self.actor]) if self.actor else (),
             outlet=self.outlet or None,
             min_confidence=self.min_confidence,
             disputed=self.disputed,

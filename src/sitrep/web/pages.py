@@ -54,7 +54,11 @@ def article_page(request: Request, article_id: int, service: Svc) -> Response:
 @router.get("/search")
 def search_page(request: Request, service: Svc, q: str = "") -> Response:
     hits = service.search(q, limit=50) if q.strip() else []
-    events = service.events(Filters(q=q.strip()).event_filter(), limit=50) if q.strip() else []
+    events = (
+        service.events(Filters(q=q.strip()).event_filter(service.actor_family), limit=50)
+        if q.strip()
+        else []
+    )
     return render(request, "search.html", {"q": q, "hits": hits, "events": events})
 
 

@@ -33,7 +33,7 @@ def brief_page(
     fmt: Annotated[str, Query(alias="format", pattern="^(html|pdf|md)$")] = "html",
     paper: Annotated[str, Query(pattern="^(a4|letter)$")] = "a4",
 ) -> Response:
-    where = filters.event_filter()
+    where = filters.event_filter(service.actor_family)
     result = service.brief(
         region=region.strip() or None,
         since=where.since,

@@ -29,14 +29,14 @@ FIELDS = ("event_type", "sub_event_type", "date", "location", "actor1", "actor2"
 
 @router.get("/")
 def map_page(request: Request, filters: FilterQuery, service: Svc) -> Response:
-    events = service.events(filters.event_filter(), limit=LIST_SIZE)
+    events = service.events(filters.event_filter(service.actor_family), limit=LIST_SIZE)
     context = _desk_context(service, filters) | {"events": events, "list_size": LIST_SIZE}
     return render(request, "map.html", context)
 
 
 @router.get("/timeline")
 def timeline_page(request: Request, filters: FilterQuery, service: Svc) -> Response:
-    chart = timeline_chart(service.event_timeline(filters.event_filter()))
+    chart = timeline_chart(service.event_timeline(filters.event_filter(service.actor_family)))
     return render(request, "timeline.html", _desk_context(service, filters) | {"chart": chart})
 
 
@@ -47,7 +47,9 @@ def events_page(
     service: Svc,
     cursor: Annotated[str | None, Query(max_length=500)] = None,
 ) -> Response:
-    events, next_cursor = service.events_page(filters.event_filter(), 50, cursor)
+    events, next_cursor = service.events_page(
+        filters.event_filter(service.actor_family), 50, cursor
+    )
     context = _desk_context(service, filters) | {
         "events": events,
         "next_cursor": next_cursor,
