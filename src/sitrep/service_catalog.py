@@ -68,6 +68,10 @@ class CatalogService(ServiceMixin):
         rows = self.store.page_event_texts(where, limit + 1, after, order, features=features)
         return [text for _, text in rows[:limit]], _next_cursor(rows, limit, order)
 
+    def event_date_extent(self) -> tuple[str | None, str | None]:
+        """The first and last day the record holds events for."""
+        return self.store.event_date_extent()
+
     def event_timeline(self, where: EventFilter) -> list[dict[str, Any]]:
         """``{"date", "event_type", "count"}`` per day and type, oldest first."""
         return self.store.event_timeline(where)

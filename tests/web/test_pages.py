@@ -236,3 +236,10 @@ def test_an_actor_filter_covers_its_proxies_on_the_page_as_in_the_api(
     api = client.get("/api/v1/events", params={"actor": sponsor, "limit": 500}).json()
     assert f'href="/events/{event["id"]}"' in page.text
     assert event["id"] in {item["id"] for item in api["items"]}
+
+
+def test_the_date_fields_span_the_days_of_the_record(demo: tuple[TestClient, Service]) -> None:
+    client, service = demo
+    days = sorted(e["date"] for e in service.events(limit=1000) if e.get("date"))
+    page = client.get("/events")
+    assert f'data-first-day="{days[0]}" data-last-day="{days[-1]}"' in page.text

@@ -95,6 +95,14 @@ class BrowseQueries:
             query = query.where(_after(sort, after, nullable=order == "date"))
         return query.order_by(self._descending(sort), fused_events.c.id.desc()).limit(limit)
 
+    def event_date_extent(self) -> tuple[str | None, str | None]:
+        """The first and last day of the live events (two index lookups, not a scan)."""
+        live = fused_events.c.retracted == 0
+        query = select(func.min(fused_events.c.first_date), func.max(fused_events.c.first_date))
+        with self._read() as conn:
+            first, last = conn.execute(query.where(live)).one()
+        return first, last
+
     def event_timeline(self, where: EventFilter) -> list[dict[str, Any]]:
         """How many events of each type happened on each day (undated events left out)."""
         if where.as_of is not None:

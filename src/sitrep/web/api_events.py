@@ -4,6 +4,7 @@ corrections, and streamed exports. Thin over the service."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from typing import IO, Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -73,7 +74,7 @@ def api_events_geojson(
     cursor: Cursor = None,
 ) -> Response:
     """The located events matching the filters as GeoJSON points, for a map."""
-    located = EventFilter(**{**where.__dict__, "located": True})
+    located = replace(where, located=True)
     features, next_cursor = service.events_page_json(located, limit, cursor, order, features=True)
     tail = {"next_cursor": next_cursor}
     return _spliced("features", features, tail, {"type": "FeatureCollection"}, GEOJSON)

@@ -11,7 +11,6 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from starlette.responses import Response
 
 from sitrep.service import Service
-from sitrep.store.events import EventFilter
 from sitrep.web.auth import require_role
 from sitrep.web.charts import timeline_chart
 from sitrep.web.deps import get_service, render
@@ -96,14 +95,14 @@ def pin_event(
 
 def _desk_context(service: Service, filters: Filters) -> dict[str, Any]:
     """What every filtered page shows: the form's choices, the extent of the dates."""
-    days = [row["date"] for row in service.event_timeline(EventFilter()) if row.get("date")]
+    first_day, last_day = service.event_date_extent()
     return {
         "filters": filters,
         "event_types": EVENT_TYPES,
         "type_styles": TYPE_STYLES,
         "actors": service.actors(limit=500),
-        "first_day": min(days, default=""),
-        "last_day": max(days, default=""),
+        "first_day": first_day or "",
+        "last_day": last_day or "",
     }
 
 
