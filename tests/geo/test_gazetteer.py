@@ -247,3 +247,19 @@ def test_default_gazetteer_builds_once_and_rebuilds_when_the_supplement_changes(
     assert Gazetteer.open(gazetteer_path(settings)).candidates("Tall Mine")[0].id == (
         "sitrep:my-hill"
     )
+
+
+def test_a_supplement_entry_can_name_an_area_by_its_ref(tmp_path: Path) -> None:
+    extra = tmp_path / "extra.yaml"
+    extra.write_text("places:\n  - ref: admin1:SY.12\n    name: Idlibistan\n", encoding="utf-8")
+    path = tmp_path / "gazetteer.sqlite"
+    gazetteer = Gazetteer.build(path, countries={"SY"}, supplements=(SUPPLEMENT, extra))
+    found = gazetteer.candidates("Idlibistan")
+    assert [(p.kind, p.admin1) for p in found][:1] == [("admin1", "12")]
+
+
+def test_a_name_only_entry_without_a_name_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text("places:\n  - ref: admin1:SY.12\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="entry 1: 'name' is missing"):
+        supplement_entries(path, {}, start=-1)

@@ -107,3 +107,22 @@ def test_malformed_records(
     with pytest.raises(InputError, match=problem) as caught:
         parser.parse(record, "stdin:3")
     assert "stdin:3" in caught.value.message
+
+
+def test_a_town_is_the_namesake_near_the_other_places_named(gazetteer: Gazetteer) -> None:
+    # Dublin, Ohio, not the larger Dublin in California: the article's other places are
+    # all around Columbus. Without them the larger namesake wins.
+    text = "Police in Columbus, Grove City and Dublin searched Franklin County overnight."
+    places = _resolve(gazetteer, text, ["Columbus", "Grove City", "Dublin", "Franklin County"])
+    dublin = places["Dublin"]
+    assert (getattr(dublin, "country", None), getattr(dublin, "admin1", None)) == ("US", "OH")
+    alone = _resolve(gazetteer, "Flights to Dublin were cancelled.", ["Dublin"])["Dublin"]
+    assert getattr(alone, "admin1", None) != "OH"
+
+
+@pytest.mark.parametrize(("name", "state"), [("W.Va.", "WV"), ("D.C.", "DC"), ("Ga.", "GA")])
+def test_news_abbreviations_name_their_state(gazetteer: Gazetteer, name: str, state: str) -> None:
+    # Before, "W.Va." went to Vwawa in Tanzania and "D.C." to Dhaka.
+    text = f"The plant near Charleston, {name}, closed."
+    place = _resolve(gazetteer, text, [name])[name]
+    assert (getattr(place, "country", None), getattr(place, "admin1", None)) == ("US", state)

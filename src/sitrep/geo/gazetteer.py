@@ -68,11 +68,13 @@ __all__ = [
     "supplement_paths",
 ]
 
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 ATTRIBUTION = "Contains data from GeoNames (geonames.org), licensed under CC BY 4.0"
 # Short upper-case alternate names are codes (IATA "ALP", "DEZ") that would match
 # acronyms in text; these country abbreviations are the exceptions news relies on.
-_ABBREVIATIONS = frozenset({"US", "USA", "UK", "UAE", "DRC", "PRC", "ROK", "DPRK", "KSA", "EU"})
+_ABBREVIATIONS = frozenset(
+    {"US", "USA", "UK", "UAE", "DRC", "PRC", "ROK", "DPRK", "KSA", "EU", "NSW"}
+)
 
 
 @dataclass(frozen=True)
@@ -469,7 +471,8 @@ def _usable(name: str, entry: Entry) -> bool:
         return bool(name.strip())
     if not 2 <= len(name) <= 80 or "http" in name:
         return False
-    if name.isascii() and name.isupper() and len(name) <= 4:
+    # Dotted abbreviations ("D.C.", "N.J.") are how news writes a name; bare codes are not.
+    if name.isascii() and name.isupper() and len(name) <= 4 and "." not in name:
         return entry.fclass in ("A", "L") and name in _ABBREVIATIONS
     return True
 

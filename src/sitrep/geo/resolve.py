@@ -14,7 +14,7 @@ import importlib
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -41,6 +41,8 @@ _LEADING_THE = re.compile(r"^the\s+", re.I)
 _POSSESSIVE = re.compile(r"['’]s$")
 _CANDIDATES = 8  # scored per name
 _PROXIMITY_KM = 250.0
+_SUPPORT_CANDIDATES = 5  # per name, when weighing which names lie near each other
+_SUPPORT_WEIGHT = 1.0
 
 
 @dataclass(frozen=True)
@@ -108,6 +110,7 @@ class Resolver:
             for full, (name, _) in zip(whole, names, strict=True)
         ]
         focus = _Focus.of([found.get(n, [])[:_CANDIDATES] for n, _ in [*names, *extra]])
+        focus = focus.with_support(_support(names, options))
         first = [_best(o, hint, focus, ()) for o, (_, hint) in zip(options, names, strict=True)]
         # Places resolved with confidence pull the others near them (never themselves).
         anchors = [(i, r[0]) for i, r in enumerate(first) if r and r[1] >= 0.6 and _pointlike(r[0])]
@@ -145,6 +148,10 @@ class _Focus:
 
     countries: dict[str, float]
     admin1: frozenset[tuple[str, str]]
+    support: dict[str, float] = field(default_factory=dict)  # place id -> nearby names
+
+    def with_support(self, support: dict[str, float]) -> _Focus:
+        return _Focus(self.countries, self.admin1, support)
 
     @classmethod
     def of(cls, candidate_lists: Sequence[Sequence[Candidate]]) -> _Focus:
@@ -191,10 +198,40 @@ def _score(c: Candidate, hint: str | None, focus: _Focus, anchors: Sequence[Plac
     score += 2.5 * focus.countries.get(place.country, 0.0)
     if (place.country, place.admin1) in focus.admin1:
         score += 0.5
+    score += _SUPPORT_WEIGHT * focus.support.get(place.id, 0.0)
     if anchors:
         nearest = min(distance_km(place.lat, place.lon, a.lat, a.lon) for a in anchors)
         score += 0.8 * math.exp(-nearest / _PROXIMITY_KM)
     return score
+
+
+def _support(
+    names: Sequence[tuple[str, str | None]], options: Sequence[Sequence[Candidate]]
+) -> dict[str, float]:
+    """For each candidate town, the share of the document's other names that have a
+    candidate near it: "Dublin" among Columbus, Grove City and Franklin County is the
+    one in Ohio. Countries and continents neither get nor give support; they are
+    everywhere in their own extent."""
+    by_name: dict[str, list[Place]] = {}
+    for (name, _), candidates in zip(names, options, strict=True):
+        places = [c.place for c in candidates[:_SUPPORT_CANDIDATES] if _pointlike(c.place)]
+        if places:
+            by_name.setdefault(name.lower(), places)
+    if len(by_name) < 2:
+        return {}
+    support: dict[str, float] = {}
+    for name, places in by_name.items():
+        others = [p for other, p in by_name.items() if other != name]
+        for place in places:
+            near = sum(
+                max(
+                    math.exp(-distance_km(place.lat, place.lon, o.lat, o.lon) / _PROXIMITY_KM)
+                    for o in candidates
+                )
+                for candidates in others
+            )
+            support[place.id] = max(support.get(place.id, 0.0), near / len(others))
+    return support
 
 
 def _kind_bonus(place: Place, hint: str | None, exact: bool) -> float:

@@ -206,15 +206,33 @@ def supplement_entries(path: Path, by_pk: dict[int, Entry], start: int) -> list[
     never meet a GeoNames id.
     """
     entries: list[Entry] = []
+    by_ref = {entry.ref: entry for entry in by_pk.values() if entry.ref}
     for number, spec in enumerate(_read_supplement(path), start=1):
         where = f"places supplement {path}, entry {number}"
-        if spec.get("geonames_id") is not None:
-            target = by_pk.get(int(spec["geonames_id"]))
+        if spec.get("geonames_id") is not None or spec.get("ref"):
+            target = _named_target(spec, by_pk, by_ref, where)
             if target is not None:  # outside a country-limited build it is simply absent
                 target.alternates += [str(spec.get("name", "")), *_strings(spec, "alternates")]
             continue
         entries.append(_supplement_entry(spec, start - len(entries), where))
     return entries
+
+
+def _named_target(
+    spec: dict[str, Any], by_pk: dict[int, Entry], by_ref: dict[str, Entry], where: str
+) -> Entry | None:
+    """The place an entry that only adds names is about: a GeoNames id, or a ref such as
+    ``admin1:CA.02`` for the areas that have none."""
+    if not spec.get("name"):
+        raise ConfigError("E002", f"{where}: 'name' is missing")
+    if spec.get("geonames_id") is None:
+        return by_ref.get(str(spec["ref"]))
+    try:
+        return by_pk.get(int(spec["geonames_id"]))
+    except (TypeError, ValueError):
+        raise ConfigError(
+            "E002", f"{where}: geonames_id {spec['geonames_id']!r} is not a number"
+        ) from None
 
 
 def _read_supplement(path: Path) -> list[dict[str, Any]]:
