@@ -71,15 +71,16 @@ class BrowseQueries:
         if not features:
             query = self._page_query(where, limit, after, order, cast(c.record, Text).label("text"))
             with self._read() as conn:
-                return [((r.sort, r.id), record_text(r.id, r.text)) for r in conn.execute(query)]
+                rows = conn.execute(query).tuples().all()  # one fetch, plain tuples
+            return [((sort, id_), record_text(id_, text)) for id_, sort, text in rows]
         # A row written before its summary was (by hand, say) still gets one, from its record.
         record = case((c.summary.is_(None), cast(c.record, Text)), else_=None).label("text")
         query = self._page_query(where, limit, after, order, c.lon, c.lat, c.summary, record)
         with self._read() as conn:
-            rows = list(conn.execute(query))
+            rows = conn.execute(query).tuples().all()
         return [
-            ((r.sort, r.id), feature_text(r.id, r.lon, r.lat, r.summary or _summary_of(r.text)))
-            for r in rows
+            ((sort, id_), feature_text(id_, lon, lat, summary or _summary_of(text)))
+            for id_, sort, lon, lat, summary, text in rows
         ]
 
     def _page_query(
@@ -153,7 +154,7 @@ class BrowseQueries:
             and_(c.lat.between(lat - dlat, lat + dlat), c.lon.between(lon - dlon, lon + dlon)),
         )
         with self._read() as conn:
-            rows = list(conn.execute(query))
+            rows = conn.execute(query).all()
         near = [
             (round(distance_km(lat, lon, row.lat, row.lon), 2), row.id, row.record) for row in rows
         ]

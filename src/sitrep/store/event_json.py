@@ -9,6 +9,7 @@ the response instead of decoding each record and encoding it again.
 from __future__ import annotations
 
 import json
+import math
 from typing import Any
 
 __all__ = ["feature_text", "map_properties", "record_text", "summary_text"]
@@ -49,10 +50,15 @@ def record_text(event_id: int, text: str) -> str:
 
 def feature_text(event_id: int, lon: float, lat: float, summary: str) -> str:
     """A GeoJSON point feature from the stored summary of a located event."""
-    point = json.dumps([lon, lat], separators=(",", ":"))
     properties = record_text(event_id, summary)
-    geometry = f'{{"type":"Point","coordinates":{point}}}'
+    geometry = f'{{"type":"Point","coordinates":{_point(lon, lat)}}}'
     return f'{{"type":"Feature","geometry":{geometry},"properties":{properties}}}'
+
+
+def _point(lon: float | None, lat: float | None) -> str:
+    if isinstance(lon, float) and isinstance(lat, float) and math.isfinite(lon + lat):
+        return f"[{lon!r},{lat!r}]"  # a finite float's repr is its JSON number
+    return json.dumps([lon, lat], separators=(",", ":"))
 
 
 def _name(actor: Any) -> str | None:

@@ -20,6 +20,7 @@ from sitrep.errors import AccessError, SitrepError
 from sitrep.service import Service
 from sitrep.settings import Settings
 from sitrep.web import api, auth, pages, pages_alerts, pages_brief
+from sitrep.web.headers import ResponseHeaders
 
 __all__ = ["create_app"]
 
@@ -63,13 +64,7 @@ def create_app(settings: Settings, service: Service | None = None) -> FastAPI:
     app.state.templates = templates
     app.mount("/static", StaticFiles(directory=str(_STATIC)), name="static")
 
-    @app.middleware("http")
-    async def security_headers(request: Request, call_next: Any) -> Response:
-        response: Response = await call_next(request)
-        for name, value in _SECURITY_HEADERS.items():
-            response.headers.setdefault(name, value)
-        return response
-
+    app.add_middleware(ResponseHeaders, headers=_SECURITY_HEADERS, cookies=auth.new_cookies)
     _install_error_handlers(app, templates)
     auth.install(app)
     app.include_router(api.router)

@@ -24,7 +24,7 @@ import hmac
 import secrets
 from collections.abc import Callable
 from inspect import isawaitable
-from typing import Annotated, Any
+from typing import Annotated
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, FastAPI, Form, Request
@@ -187,7 +187,10 @@ async def guard(request: Request) -> None:
     path = request.url.path
     if path.startswith(TOKEN_PATHS):
         return
-    user = await run_in_threadpool(_identify, request)
+    if _bearer(request) is None and not request.cookies.get(SESSION_COOKIE):
+        user = request.state.sitrep_user = ANONYMOUS  # nothing to look up: no thread hop
+    else:
+        user = await run_in_threadpool(_identify, request)
     if user.is_anonymous and path not in PUBLIC_PATHS and not get_settings(request).anonymous_read:
         raise _not_logged_in(request)
     # Anonymous API calls can do nothing a forgery would want, and get a 401 from the
@@ -198,7 +201,7 @@ async def guard(request: Request) -> None:
 
 
 def install(app: FastAPI) -> None:
-    """Add the redirect-to-login handler and the cookie that carries new CSRF tokens."""
+    """Add the redirect-to-login handler (new CSRF tokens go out in :func:`new_cookies`)."""
     fallback = app.exception_handlers[SitrepError]
 
     @app.exception_handler(AccessError)
@@ -213,13 +216,16 @@ def install(app: FastAPI) -> None:
             response.headers["WWW-Authenticate"] = "Bearer"
         return response
 
-    @app.middleware("http")
-    async def new_csrf_cookie(request: Request, call_next: Any) -> Response:
-        response: Response = await call_next(request)
-        token = getattr(request.state, "sitrep_new_csrf", None)
-        if token:
-            _set_cookie(request, response, CSRF_COOKIE, token, max_age=None)
-        return response
+
+def new_cookies(request: Request) -> list[str]:
+    """The Set-Cookie values a response must carry: the CSRF token handed out while the
+    route ran, if it is new (the app's header middleware calls this)."""
+    token = getattr(request.state, "sitrep_new_csrf", None)
+    if not token:
+        return []
+    carrier = Response()
+    _set_cookie(request, carrier, CSRF_COOKIE, token, max_age=None)
+    return [value.decode("latin-1") for key, value in carrier.raw_headers if key == b"set-cookie"]
 
 
 def _set_cookie(
