@@ -15,7 +15,12 @@ from sitrep.settings import Settings
 from sitrep.web.app import create_app
 
 ROOT = Path(__file__).resolve().parent.parent.parent
-CORPUS = [ROOT / "tests" / "fixtures" / "fusion", ROOT / "demo" / "text"]
+# The undated background piece gives the pages an event with no date to sort last.
+CORPUS = [
+    ROOT / "tests" / "fixtures" / "fusion",
+    ROOT / "tests" / "fixtures" / "undated",
+    ROOT / "demo" / "text",
+]
 BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 
 

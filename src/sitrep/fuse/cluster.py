@@ -35,6 +35,7 @@ class Cluster:
     members: list[int] = field(default_factory=list)
     window: int = 0  # days the event's date leaves open (its most precise report's)
     modality: str = "asserted"  # "planned" events only take plans
+    response: bool = False  # a riposte ("in retaliation") only takes ripostes, mostly
     types: set[str] = field(default_factory=set)
     articles: set[int] = field(default_factory=set)
 
@@ -47,6 +48,7 @@ class Cluster:
         self.members.append(mention.id)
         if founding:
             self.modality = str(mention.record.get("modality") or "asserted")
+            self.response = mention.response
         precise = mention.date is not None and date_window(mention) < self.window
         if founding or (anchors and precise):
             self.window = date_window(mention)

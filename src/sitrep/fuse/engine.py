@@ -13,7 +13,7 @@ from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 from sitrep.fuse.cluster import Assignment, Cluster, Clusterer
-from sitrep.fuse.match import FusionMention, Related, is_scene
+from sitrep.fuse.match import FusionMention, Related, is_response, is_scene
 from sitrep.fuse.pins import PINNABLE
 from sitrep.fuse.summary import summarize
 from sitrep.store.events import EventChange, MentionFacts
@@ -68,7 +68,30 @@ def fusion_mention(facts: MentionFacts) -> FusionMention:
         confidence=float(record.get("confidence") or 0.5),
         record=record,
         also_in=tuple(facts.copy_sites),
+        response=is_response(record),
     )
+
+
+def fusion_order(mentions: Iterable[FusionMention]) -> list[FusionMention]:
+    """Articles in the order they arrived; within one, its fullest report first.
+
+    An article's first sentence is often a photo caption or a headline ("Ambulances
+    arrive at a hospital in Reyhanli"); the event it describes should be founded on the
+    sentence that says the most about it (when, where, who, how many), so that the
+    article's other sentences and other outlets' reports meet that one.
+    """
+    ordered = sorted(mentions, key=lambda m: m.id)
+    arrival: dict[int, int] = {}
+    for mention in ordered:
+        arrival.setdefault(mention.article_id, mention.id)
+    return sorted(ordered, key=lambda m: (arrival[m.article_id], -_fullness(m), m.id))
+
+
+def _fullness(mention: FusionMention) -> int:
+    dated = 0 if mention.date is None else 2 if mention.date_precision == "day" else 1
+    fatalities = (mention.record.get("fatalities") or {}).get("value")
+    told = (mention.lat is not None, mention.actor1, mention.actor2, fatalities)
+    return dated + sum(1 for part in told if part)
 
 
 def plan_batch(
@@ -87,7 +110,7 @@ def plan_batch(
         stored |= {c["key"]: c for c in reader.article_clusters(undated)}
     clusterer.load(_cluster(c) for _, c in sorted(stored.items()))
     touched: dict[str, list[Assignment]] = {}
-    for mention in mentions:
+    for mention in fusion_order(mentions):
         assignment = clusterer.add(mention)
         touched.setdefault(assignment.event_key, []).append(assignment)
     by_id = {m.id: m for m in mentions}
@@ -100,7 +123,7 @@ def plan_batch(
 def fuse_all(mentions: Iterable[FusionMention], related: Related) -> dict[str, list[int]]:
     """Events from scratch, in memory: event key -> member mention ids."""
     clusterer = Clusterer(related)
-    for mention in sorted(mentions, key=lambda m: m.id):
+    for mention in fusion_order(mentions):
         clusterer.add(mention)
     return {key: sorted(c.members) for key, c in clusterer.clusters.items()}
 
@@ -136,6 +159,7 @@ def cluster_json(cluster: Cluster) -> dict[str, Any]:
         "members": list(cluster.members),
         "window": cluster.window,
         "modality": cluster.modality,
+        "response": cluster.response,
     }
 
 
@@ -151,6 +175,7 @@ def _cluster(data: dict[str, Any]) -> Cluster:
         members=[int(m) for m in data["members"]],
         window=int(data["window"]),
         modality=str(data.get("modality", "asserted")),
+        response=bool(data.get("response", False)),
         types=set(data.get("types", (data["sub_event_type"],))),
         articles={int(a) for a in data.get("articles", ())},
     )
@@ -205,12 +230,13 @@ def rebuild(
         return EventChange(
             key, "retracted", cause, record, stored, [], retracted=True, removed=removed
         )
-    mentions = [fusion_mention(f) for f in facts]
+    mentions = fusion_order(fusion_mention(f) for f in facts)
     cluster = Cluster(key, mentions[0].sub_event_type, date.min)
     for mention in mentions:
         cluster.absorb(mention)
     scores = dict(reader.event_member_ids(key))
-    record = pinned(summarize(key, mentions, scores, related), pins)
+    by_id = sorted(mentions, key=lambda m: m.id)
+    record = pinned(summarize(key, by_id, scores, related), pins)
     return EventChange(
         event_key=key,
         action=action,

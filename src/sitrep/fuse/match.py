@@ -10,6 +10,7 @@ and a mention joins an event only above a threshold.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -23,6 +24,7 @@ __all__ = [
     "FusionMention",
     "compatible_types",
     "date_window",
+    "is_response",
     "is_scene",
     "match_score",
 ]
@@ -62,6 +64,20 @@ Related = Callable[[str, str], bool]
 _NOT_THE_SCENE = frozenset({"context", "origin", "actor_base"})
 
 
+# "In retaliation, Turkish forces ...", "the ministry said forces had responded by ...":
+# the answer to an attack is an event of its own, whatever else it shares with it.
+_RESPONSE = re.compile(
+    r"\b(?:retaliat\w*|in response|responded|(?:hit|hits|hitting|struck|strike) back)\b", re.I
+)
+_NOT_THE_RESPONSE = 0.2
+
+
+def is_response(record: dict[str, Any]) -> bool:
+    """Whether a mention's sentence reports a riposte to another event."""
+    evidence = record.get("evidence") or {}
+    return bool(_RESPONSE.search(str(evidence.get("text") or "")))
+
+
 def is_scene(location: dict[str, Any]) -> bool:
     """Whether a mention's location is where its event happened, as far as it says."""
     return location.get("role") not in _NOT_THE_SCENE
@@ -87,6 +103,7 @@ class FusionMention:
     confidence: float
     record: dict[str, Any]  # the stored mention record, for summaries
     also_in: tuple[str, ...] = ()  # outlets that ran copies of the article
+    response: bool = False  # the sentence reports a riposte ("in retaliation")
 
 
 def date_window(mention: FusionMention) -> int:
@@ -115,6 +132,7 @@ class EventProfile(Protocol):
     targets: set[str]  # actor 2 ids
     articles: set[int]
     modality: str
+    response: bool  # founded on a riposte to another event
 
 
 def match_score(
@@ -150,7 +168,8 @@ def _type_fit(mention: FusionMention, event: EventProfile) -> float:
         # Within one story, "army units moved in" (a deployment) after "the army took the
         # town" (a capture) is the same happening told from another side.
         fit = _SAME_STORY_TYPES if _conflict(mention.sub_event_type, event.types) else 0.0
-    return fit * _modality_fit(mention, event.modality)
+    riposte = 1.0 if mention.response == event.response else _NOT_THE_RESPONSE
+    return fit * _modality_fit(mention, event.modality) * riposte
 
 
 def _conflict(sub_event_type: str, types: set[str]) -> bool:

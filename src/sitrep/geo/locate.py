@@ -108,9 +108,26 @@ class Locator:
         if place.radius_km > _POINT_RADIUS_KM * 5 and precision == 1:
             precision = 2
         radius = max(place.radius_km, _POINT_RADIUS_KM)
+        province = self._namesake_province(place) if found.hint is None else None
+        if province is not None and precision == 1:
+            # "killed in Idlib": the city, or the province named after it? The text does
+            # not say, so the event is at the city with the province's reach.
+            reason = f"{place.name}, the city or its province (the text does not say), {source}"
+            radius = max(radius, province.radius_km)
+            return self._geo_of(place, found.confidence, None, 2, radius, reason)
         return self._geo_of(
             place, found.confidence, None, precision, radius, f"{place.name}, {source}"
         )
+
+    def _namesake_province(self, place: Place) -> Place | None:
+        """The admin-1 area a town shares its name with and lies in (Idlib, Aleppo)."""
+        if place.feature_class != "P" or not place.admin1:
+            return None
+        for candidate in self.gazetteer.lookup(place.name):
+            area = candidate.place
+            if candidate.exact and area.kind == "admin1" and area.country == place.country:
+                return area if area.admin1 == place.admin1 else None
+        return None
 
     def _relative(
         self, found: Resolution, offset: Offset, anchor: Place, source: str

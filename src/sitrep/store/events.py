@@ -80,16 +80,16 @@ class EventQueries:
         raise NotImplementedError
 
     def unfused_mentions(self, limit: int) -> list[MentionFacts]:
-        """Mentions no event holds yet, oldest first (the order fusion must take them in)."""
-        fused = select(event_members.c.mention_id)
-        query = (
-            select(event_mentions.c.id)
-            .where(event_mentions.c.id.not_in(fused))
-            .order_by(event_mentions.c.id)
-            .limit(limit)
+        """Mentions no event holds yet, oldest first, about ``limit`` of them: whole
+        articles, since fusion orders an article's sentences among themselves."""
+        unfused = event_mentions.c.id.not_in(select(event_members.c.mention_id))
+        first = select(event_mentions.c.article_id).where(unfused)
+        first = first.order_by(event_mentions.c.id).limit(limit)
+        query = select(event_mentions.c.id).where(
+            unfused, event_mentions.c.article_id.in_(first.scalar_subquery())
         )
         with self._read() as conn:
-            ids = list(conn.execute(query).scalars())
+            ids = sorted(conn.execute(query).scalars())
         return self.mention_facts(ids)
 
     def mention_ids(self) -> list[int]:
