@@ -239,7 +239,21 @@ class EventsService(ServiceMixin):
                     for inverse in (False, True)
                     for a in (kb.related(actor, kind, inverse=inverse) if known else ())
                 }
-                links[actor] = ups | downs | kin
+                links[actor] = ups | downs | kin | (_wholes(kb, actor) if known else set())
             return links[actor]
 
         return lambda a, b: b in linked(a) or a in linked(b)
+
+
+def _wholes(kb: Any, actor: str) -> set[str]:
+    """Everything ``actor`` is part of, however many levels up: a unit of the army is
+    part of the state the army serves ("regime forces" -> Syrian government forces ->
+    the Syrian government)."""
+    found: set[str] = set()
+    todo = [actor]
+    while todo:
+        for whole in kb.related(todo.pop(), "part_of"):
+            if whole.id not in found:
+                found.add(whole.id)
+                todo.append(whole.id)
+    return found

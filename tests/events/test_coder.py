@@ -286,3 +286,47 @@ def test_a_demonym_with_no_state_actor_names_its_forces(
     shelling = _find(events, "Shelling/artillery/missile attack")
     assert shelling.actor1 is not None
     assert shelling.actor1.actor_id == "syrian_government_forces"
+
+
+def test_the_arms_of_a_state_and_the_victims_of_its_shelling(
+    coder_service: Service, tmp_path: Path
+) -> None:
+    # Our own text, modelled on reports of 3 February 2020.
+    events = _code_text(
+        coder_service,
+        tmp_path,
+        "saraqib.txt",
+        "Turkish soldiers killed near Saraqib\n\nFebruary 4, 2020\n\n"
+        "Seven Turkish soldiers and a civilian employee of the armed forces were killed by "
+        "Syrian regime shelling near Saraqib in Idlib on Monday, the Defence Ministry said.\n\n"
+        "Turkish F-16 jets and artillery units struck regime positions immediately after "
+        "the attack, the ministry added.\n",
+    )
+    sides = [
+        (e.actor1.actor_id if e.actor1 else None, e.actor2.actor_id if e.actor2 else None)
+        for e in events
+    ]
+    assert ("syrian_government", "turkish_armed_forces") in sides  # the soldiers were hit
+    assert ("turkey", "regime_forces") in sides  # the jets are Turkey's
+
+
+def test_a_bare_province_capital_reaches_its_province(
+    coder_service: Service, tmp_path: Path
+) -> None:
+    # "in Idlib" may mean the city or the province; "the city of Idlib" does not.
+    events = _code_text(
+        coder_service,
+        tmp_path,
+        "idlib.txt",
+        "Strikes in the north-west\n\nFebruary 12, 2020\n\n"
+        "Turkey held funerals on Wednesday for five soldiers killed in Idlib by regime "
+        "shelling, the ministry said.\n\n"
+        "Air strikes hit the city of Idlib on Tuesday, killing four civilians, rescue "
+        "workers said.\n",
+    )
+    geos = [e.location.geo for e in events if e.location and e.location.geo]
+    bare = next(g for g in geos if "the city or its province" in g.reasoning)
+    city = next(g for g in geos if "the city or its province" not in g.reasoning)
+    assert bare.geonames_id == city.geonames_id == 169389  # both at Idlib city
+    assert bare.geo_precision == 2 and bare.radius_km > 20
+    assert city.geo_precision == 1 and city.radius_km < 5

@@ -6,9 +6,11 @@ import random
 from datetime import date
 from typing import Any
 
+import pytest
+
 from sitrep.fuse.cluster import Clusterer
 from sitrep.fuse.engine import fuse_all
-from sitrep.fuse.match import FusionMention, compatible_types
+from sitrep.fuse.match import FusionMention, compatible_types, is_response
 
 
 def mention(id: int, day: int, lat: float = 35.5, lon: float = 36.6, **extra: Any) -> FusionMention:
@@ -124,3 +126,37 @@ def test_an_undated_sentence_joins_only_its_own_story() -> None:
     other = mention(3, 3, **undated)
     clusters = fuse_all([mention(1, 3), own, other], never_related)
     assert sorted(clusters.values()) == [[1, 2], [3]]
+
+
+def test_an_articles_fullest_report_founds_its_event() -> None:
+    # The caption comes first ("Ambulances arrive at a hospital": a clash, no place, no
+    # actor, a week's precision); the lead sentence says when, where and who.
+    caption = mention(
+        1, 3, sub_event_type="Armed clash", date_precision="week", lat=None, lon=None, actor1=None
+    )
+    lead = mention(2, 3, article_id=1, actor2="turkish_armed_forces")
+    other_outlet = mention(3, 3, lat=35.51)
+    clusters = fuse_all([caption, lead, other_outlet], never_related)
+    assert clusters == {"ev-2": [1, 2, 3]}  # founded on the lead, not on the caption
+
+
+def test_a_riposte_is_not_the_attack_it_answers() -> None:
+    attack = mention(1, 3, actor1=None)
+    riposte = mention(2, 3, article_id=1, actor1=None, response=True)
+    another_riposte = mention(3, 3, actor1=None, response=True)
+    clusters = fuse_all([attack, riposte, another_riposte], never_related)
+    assert sorted(clusters.values()) == [[1], [2, 3]]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "riposte"),
+    [
+        ("In retaliation, Turkish forces neutralised 309 regime soldiers.", True),
+        ("The ministry said Turkish forces hit back at once.", True),
+        ("Forces had responded by hitting 115 targets.", True),
+        ("Turkey reserved the right to respond with full force.", False),
+        ("Syrian shelling killed five Turkish soldiers.", False),
+    ],
+)
+def test_what_reads_as_a_riposte(sentence: str, riposte: bool) -> None:
+    assert is_response({"evidence": {"text": sentence}}) is riposte

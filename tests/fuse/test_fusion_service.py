@@ -230,3 +230,25 @@ def test_fusing_in_small_batches_gives_the_events_of_one_run(
         service.code_events()
         service.fuse()
         assert service.fusion_check()["same"]
+
+
+def test_batches_of_unfused_mentions_hold_whole_articles(fusing: Service) -> None:
+    # Fusion orders an article's sentences among themselves, so a batch never cuts one.
+    with fusing as service:
+        service.ingest([str(FUSION)])
+        service.code_events()
+        first = service.store.unfused_mentions(1)
+        article = first[0].article_id
+        every = service.store.mention_facts(service.store.mention_ids())
+        assert len(first) > 1
+        assert sorted(m.mention_id for m in first) == sorted(
+            m.mention_id for m in every if m.article_id == article
+        )
+
+
+def test_a_unit_is_linked_to_every_body_it_belongs_to(fusing: Service) -> None:
+    with fusing as service:
+        related = service._related()
+        assert related("regime_forces", "syrian_government_forces")
+        assert related("regime_forces", "syrian_government")  # two levels up
+        assert not related("regime_forces", "turkey")

@@ -251,6 +251,11 @@ class Coder:
             return None
         if span.kb_id_:
             return replace(self.lookup_actor(span.kb_id_), text=span.text)
+        armed = _national_arms(span)
+        if armed is not None:  # "Turkish F-16 jets": the state whose arms they are
+            found = self._national(armed)
+            if found is not None and found.actor_id:
+                return replace(found, text=span.text)
         return ActorRef(text=span.text)
 
 
@@ -376,6 +381,26 @@ _TITLES = frozenset(
     "secretary minister president envoy spokesman spokeswoman ambassador official officials "
     "leader commander general delegation embassy government ministry".split()
 )
+
+
+# Weapons and arms a nationality may qualify: "Turkish F-16 jets", "Russian warplanes".
+_ARMS = frozenset(
+    """jet jets warplane warplanes aircraft plane planes helicopter helicopters gunship
+    gunships drone drones artillery howitzer howitzers tank tanks rocket rockets missile
+    missiles f-16 f-16s su-24 su-24s su-22 su-34 mig-23 mig-29""".split()
+)
+
+
+def _national_arms(span: Span) -> Span | None:
+    """The nationality in an actor span that names weapons, not people ("Turkish F-16
+    jets"); "Syrian civilians" is no one's arms, so it stays as written."""
+    words = {t.lower_ for t in span} | {t.lower_ for t in span.root.subtree if t.i >= span.start}
+    if not words & _ARMS:
+        return None
+    for token in span:
+        if token.ent_type_ == "NORP" or demonym_country(token.text):
+            return span.doc[token.i : token.i + 1]
+    return None
 
 
 def _national_modifier(trigger: Token) -> Span | None:

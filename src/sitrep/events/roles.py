@@ -57,6 +57,9 @@ def assign_roles(sentence: Span, trigger: Token, actors: Sequence[Span]) -> Role
         return Roles(None, None, ())
     covered = {i: span.start for span in actors for i in range(span.start, span.end)}
     labelled = [(span, _relation(span, trigger, covered)) for span in actors]
+    verb = _passive_verb(trigger)
+    if verb is not None:  # "soldiers were killed by Syrian shelling": they are its target
+        labelled = [(span, role or _relation(span, verb, covered)) for span, role in labelled]
     agents = [s for s, role in labelled if role == "agent"]
     patients = [s for s, role in labelled if role == "patient"]
     actor1 = agents[0] if agents else _nearest(actors, trigger, before=True, taken=patients)
@@ -79,6 +82,20 @@ def assign_roles(sentence: Span, trigger: Token, actors: Sequence[Span]) -> Role
         and (_joined_to(s, actor1, actor2) or _first_conjunct(s, actors) in (actor1, actor2))
     )
     return Roles(actor1, actor2, associated)
+
+
+def _passive_verb(trigger: Token) -> Token | None:
+    """The passive verb whose agent phrase holds the trigger noun ("killed by shelling";
+    the small model may hang "shelling" from "regime" in "by Syrian regime shelling")."""
+    token = trigger
+    for _ in range(2):
+        by = token.head
+        if token.dep_ == "pobj" and by.dep_ == "agent" and by.head.i != by.i:
+            return by.head
+        if token.dep_ not in ("acl", "compound", "amod") or by.i == token.i:
+            return None
+        token = by
+    return None
 
 
 def _first_conjunct(span: Span | None, actors: Sequence[Span]) -> Span | None:
