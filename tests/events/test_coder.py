@@ -330,3 +330,23 @@ def test_a_bare_province_capital_reaches_its_province(
     assert bare.geonames_id == city.geonames_id == 169389  # both at Idlib city
     assert bare.geo_precision == 2 and bare.radius_km > 20
     assert city.geo_precision == 1 and city.radius_km < 5
+
+
+def test_the_dead_are_never_the_killers(coder_service: Service, tmp_path: Path) -> None:
+    # A headline's dropped auxiliary, and civilians named before the strike that hit them.
+    events = _code_text(
+        coder_service,
+        tmp_path,
+        "victims.txt",
+        "Strikes on Ariha\n\nJanuary 30, 2020\n\n"
+        "Monitor: 13 Syrian soldiers killed\n\n"
+        "The number of civilians killed in air strikes on the town of Ariha on Wednesday "
+        "has risen to 12, the monitor said on Thursday.\n",
+    )
+    for event in events:
+        attacker = event.actor1.actor_id if event.actor1 else None
+        target = event.actor2.actor_id if event.actor2 else None
+        assert attacker not in ("civilians", "syrian_government_forces"), event.evidence.text
+        assert attacker is None or attacker != target
+    targets = {e.actor2.actor_id for e in events if e.actor2}
+    assert "civilians" in targets

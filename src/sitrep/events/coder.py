@@ -170,6 +170,9 @@ class Coder:
         roles = assign_roles(sentence, trigger, actors)
         if verdict.sub_event_type in _MOVER_IS_ACTOR and roles.actor1 is None:
             roles = replace(roles, actor1=roles.actor2, actor2=None)
+        if verdict.event_type in _VIOLENT and _civilians(roles.actor1):
+            # Civilians suffer political violence; they are never its actor 1 (ACLED).
+            roles = replace(roles, actor1=None, actor2=roles.actor2 or roles.actor1)
         # "Russian air support for the Syrian forces": the nationality is the supporter.
         supporting = verdict.sub_event_type == SUPPORT
         national = _national_modifier(trigger) if roles.actor1 is None or supporting else None
@@ -191,7 +194,7 @@ class Coder:
             event_type=verdict.event_type or "",
             sub_event_type=verdict.sub_event_type or "",
             plover=verdict.plover,
-            actor1=self._actor(roles.actor1) or self._national(national),
+            actor1=self._actor(roles.actor1) or self._national_unlike(national, roles.actor2),
             actor2=self._actor(roles.actor2),
             associated=_distinct(
                 [self._actor(s) for s in roles.associated],
@@ -246,6 +249,15 @@ class Coder:
         )
         return replace(found, text=demonym.text) if found else ActorRef(text=demonym.text)
 
+    def _national_unlike(self, demonym: Span | None, target: Span | None) -> ActorRef | None:
+        """:meth:`_national`, unless it names the target itself: in "13 Syrian soldiers
+        killed" the nationality is the dead's, not their killers'."""
+        found = self._national(demonym)
+        victim = self._actor(target)
+        if found and victim and found.actor_id and found.actor_id == victim.actor_id:
+            return None
+        return found
+
     def _actor(self, span: Span | None) -> ActorRef | None:
         if span is None:
             return None
@@ -265,6 +277,10 @@ SUPPORT = "Military support by a third party"
 
 
 _VIOLENT = {"Battles", "Explosions/Remote violence", "Violence against civilians"}
+
+
+def _civilians(span: Span | None) -> bool:
+    return span is not None and span.label_ == "civilians"
 
 
 def _latest_violent(mentions: list[EventMention]) -> EventMention | None:

@@ -60,9 +60,14 @@ def assign_roles(sentence: Span, trigger: Token, actors: Sequence[Span]) -> Role
     verb = _passive_verb(trigger)
     if verb is not None:  # "soldiers were killed by Syrian shelling": they are its target
         labelled = [(span, role or _relation(span, verb, covered)) for span, role in labelled]
+    headline = _headline_passive(trigger)
+    if headline:  # "13 Syrian soldiers killed": the dead, not the killers
+        labelled = [(span, "patient" if role == "agent" else role) for span, role in labelled]
     agents = [s for s, role in labelled if role == "agent"]
     patients = [s for s, role in labelled if role == "patient"]
     actor1 = agents[0] if agents else _nearest(actors, trigger, before=True, taken=patients)
+    if headline and not agents:
+        actor1 = None  # the headline names who died, not who killed them
     actor2 = patients[0] if patients else _nearest(actors, trigger, before=False, taken=[actor1])
     if actor2 is not None and actor1 is not None and actor2.start == actor1.start:
         actor2 = None
@@ -82,6 +87,18 @@ def assign_roles(sentence: Span, trigger: Token, actors: Sequence[Span]) -> Role
         and (_joined_to(s, actor1, actor2) or _first_conjunct(s, actors) in (actor1, actor2))
     )
     return Roles(actor1, actor2, associated)
+
+
+_CASUALTY_VERBS = frozenset({"killed", "wounded", "injured", "hurt", "dead"})
+
+
+def _headline_passive(trigger: Token) -> bool:
+    """A headline's "13 soldiers killed": a casualty verb with a subject and nothing
+    else, no object, no auxiliary and no "by", is a passive with its auxiliary dropped."""
+    if trigger.lower_ not in _CASUALTY_VERBS or trigger.pos_ not in ("VERB", "ADJ"):
+        return False
+    deps = {child.dep_ for child in trigger.children}
+    return "nsubj" in deps and not deps & {"dobj", "aux", "auxpass", "agent", "attr"}
 
 
 def _passive_verb(trigger: Token) -> Token | None:
