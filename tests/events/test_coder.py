@@ -350,3 +350,23 @@ def test_the_dead_are_never_the_killers(coder_service: Service, tmp_path: Path) 
         assert attacker is None or attacker != target
     targets = {e.actor2.actor_id for e in events if e.actor2}
     assert "civilians" in targets
+
+
+def test_an_ultimatum_is_a_statement_not_the_withdrawal_it_demands(
+    coder_service: Service, tmp_path: Path
+) -> None:
+    # Our own text, modelled on reports of 5 February 2020.
+    events = _code_text(
+        coder_service,
+        tmp_path,
+        "ultimatum.txt",
+        "Erdogan sets a deadline\n\nFebruary 5, 2020\n\n"
+        "President Tayyip Erdogan said on Wednesday that Syrian government forces must pull "
+        "back behind Turkey's observation posts in Idlib by the end of February.\n\n"
+        "Erdogan said Turkey would do whatever was necessary if Damascus did not withdraw "
+        "in time.\n",
+    )
+    kinds = [e.sub_event_type for e in events]
+    assert kinds and set(kinds) == {"Official statement/accusation"}, kinds
+    speakers = {e.actor1.actor_id for e in events if e.actor1}
+    assert speakers & {"recep_tayyip_erdogan", "turkey"}

@@ -18,8 +18,15 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from sitrep.events.classify import Classification
-from sitrep.events.framing import aspirational, attached, claimant, days_relative, place_role
-from sitrep.events.ontology import SITREP_EVENT_TYPE
+from sitrep.events.framing import (
+    aspirational,
+    attached,
+    claimant,
+    days_relative,
+    demanded,
+    place_role,
+)
+from sitrep.events.ontology import SITREP_EVENT_TYPE, by_sub_event
 from sitrep.events.roles import assign_roles, trigger_token
 from sitrep.geo.resolve import demonym_country
 from sitrep.nlp.attribution import Attribution, attribute
@@ -44,7 +51,8 @@ MAX_CODED_CHARS = 60_000
 _ACTOR_ENTS = {"PERSON", "ORG"}
 _PLACE_ENTS = {"GPE", "LOC", "FAC"}
 # Sub-event types whose speaker is the actor (a statement's source is who made it).
-_SPEAKER_IS_ACTOR = {"Official statement/accusation", "Agreement"}
+STATEMENT = by_sub_event("Official statement/accusation")
+_SPEAKER_IS_ACTOR = {STATEMENT.name, "Agreement"}
 # Sub-event types whose passive subject is the actor ("groups were deployed to ...").
 _MOVER_IS_ACTOR = {"Troop deployment/reinforcement", "Headquarters or base established"}
 _MODALITY_WEIGHT = {
@@ -126,6 +134,15 @@ class Coder:
                 verdict = _claimed(verdict, story.mentions)
             elif verdict is not None and aspirational(trigger_token(sentence, verdict.trigger)):
                 continue  # "a step to regain the M5": a goal, not a capture
+            elif verdict is not None and verdict.sub_event_type != STATEMENT.name:
+                demand = demanded(trigger_token(sentence, verdict.trigger))
+                if demand is not None:  # "must withdraw by the end of February"
+                    verdict = Classification(
+                        STATEMENT.event_type,
+                        STATEMENT.name,
+                        min(verdict.confidence, 0.7),
+                        demand.text,
+                    )
             verdict = verdict or _presence(sentence)
             if verdict is None:
                 continue

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from spacy.tokens import Span, Token
 
-__all__ = ["aspirational", "attached", "claimant", "days_relative", "place_role"]
+__all__ = ["aspirational", "attached", "claimant", "days_relative", "demanded", "place_role"]
 
 # Nouns whose infinitive complement is a goal, not an event: "a step to regain ...".
 _GOAL_NOUNS = frozenset(
@@ -48,6 +48,39 @@ def aspirational(trigger: Token) -> bool:
             return False
         token = head
     return False
+
+
+# A demand made of another party: "regime forces must withdraw", "called on Syrian
+# forces to pull back", "gave Damascus until the end of February to withdraw".
+_OBLIGATION = frozenset({"must", "should"})
+_CONDITIONS = frozenset({"if", "unless"})
+_DEMAND_VERBS = frozenset("call urge ask order tell demand press warn give".split())
+
+
+def demanded(trigger: Token) -> Token | None:
+    """The verb of the party demanding it, when the trigger is what another party is
+    told to do (an ultimatum is a statement, not the withdrawal it asks for), or made a
+    condition of a threat ("if Damascus did not withdraw in time"); else None."""
+    if trigger.dep_ in ("prt", "advmod") and trigger.head.pos_ == "VERB":
+        trigger = trigger.head  # "pull back": the verb, not its particle
+    if trigger.dep_ == "advcl" and any(c.lower_ in _CONDITIONS for c in trigger.children):
+        return trigger.head
+    if any(child.lower_ in _OBLIGATION for child in trigger.children if child.dep_ == "aux"):
+        head = trigger.head
+        speaking = trigger.dep_ in ("ccomp", "xcomp") and head.pos_ in ("VERB", "AUX")
+        return head if speaking else trigger
+    to_do = any(child.tag_ == "TO" for child in trigger.children)
+    token = trigger
+    for _ in range(4):
+        head = token.head
+        if head.i == token.i:
+            return None
+        if to_do and head.pos_ == "VERB" and head.lemma_.lower() in _DEMAND_VERBS:
+            return head
+        if token.dep_ not in ("xcomp", "acl", "pobj", "prep", "advcl"):
+            return None
+        token = head
+    return None
 
 
 def claimant(sentence: Span) -> Token | None:
