@@ -370,3 +370,20 @@ def test_an_ultimatum_is_a_statement_not_the_withdrawal_it_demands(
     assert kinds and set(kinds) == {"Official statement/accusation"}, kinds
     speakers = {e.actor1.actor_id for e in events if e.actor1}
     assert speakers & {"recep_tayyip_erdogan", "turkey"}
+
+
+def test_a_ceasefire_taking_effect_is_no_capture_and_any_attack_is_no_attack(
+    coder_service: Service, tmp_path: Path
+) -> None:
+    events = _code_text(
+        coder_service,
+        tmp_path,
+        "ceasefire.txt",
+        "Ceasefire agreed\n\nMarch 5, 2020\n\n"
+        "President Recep Tayyip Erdogan and Russian President Vladimir Putin agreed on "
+        "Thursday on a ceasefire in Syria's Idlib region, to take effect at midnight, after "
+        "about six hours of talks in Moscow.\n\n"
+        "Erdogan said Turkey reserved the right to respond with full force to any attack by "
+        "the regime.\n",
+    )
+    assert [e.sub_event_type for e in events] == ["Agreement"]

@@ -24,6 +24,7 @@ from sitrep.events.framing import (
     claimant,
     days_relative,
     demanded,
+    hypothetical,
     place_role,
 )
 from sitrep.events.ontology import SITREP_EVENT_TYPE, by_sub_event
@@ -134,6 +135,8 @@ class Coder:
                 verdict = _claimed(verdict, story.mentions)
             elif verdict is not None and aspirational(trigger_token(sentence, verdict.trigger)):
                 continue  # "a step to regain the M5": a goal, not a capture
+            elif verdict is not None and hypothetical(trigger_token(sentence, verdict.trigger)):
+                continue  # "the right to respond to any attack": no attack in particular
             elif verdict is not None and verdict.sub_event_type != STATEMENT.name:
                 demand = demanded(trigger_token(sentence, verdict.trigger))
                 if demand is not None:  # "must withdraw by the end of February"

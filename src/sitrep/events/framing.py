@@ -10,7 +10,15 @@ from __future__ import annotations
 
 from spacy.tokens import Span, Token
 
-__all__ = ["aspirational", "attached", "claimant", "days_relative", "demanded", "place_role"]
+__all__ = [
+    "aspirational",
+    "attached",
+    "claimant",
+    "days_relative",
+    "demanded",
+    "hypothetical",
+    "place_role",
+]
 
 # Nouns whose infinitive complement is a goal, not an event: "a step to regain ...".
 _GOAL_NOUNS = frozenset(
@@ -24,6 +32,13 @@ _GOAL_VERBS = frozenset(
     "hope hoped hopes hoping seek sought seeks seeking try tried tries trying attempt "
     "attempted attempts want wanted wants aim aimed aims aiming strive strove".split()
 )
+
+
+def hypothetical(trigger: Token) -> bool:
+    """The trigger names no particular event: "the right to respond to any attack"."""
+    if trigger.dep_ not in ("pobj", "dobj"):
+        return False  # "any aircraft entering it will be treated as hostile": a warning
+    return any(child.dep_ == "det" and child.lower_ in ("any", "no") for child in trigger.children)
 
 
 def aspirational(trigger: Token) -> bool:
