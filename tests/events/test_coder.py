@@ -387,3 +387,20 @@ def test_a_ceasefire_taking_effect_is_no_capture_and_any_attack_is_no_attack(
         "the regime.\n",
     )
     assert [e.sub_event_type for e in events] == ["Agreement"]
+
+
+def test_a_since_clause_is_background_and_the_strike_is_retold(
+    coder_service: Service, tmp_path: Path
+) -> None:
+    events = _code_text(
+        coder_service,
+        tmp_path,
+        "retold.txt",
+        "Strike\n\nFebruary 28, 2020\n\n"
+        "At least 22 Turkish soldiers have been killed in an air strike by Syrian government "
+        "forces in Idlib, officials said on Thursday.\n\n"
+        "The strike is the heaviest loss the Turkish military has suffered in a single "
+        "incident since it first sent troops into Syria in 2016.\n",
+    )
+    assert [e.sub_event_type for e in events] == ["Air/drone strike"] * 2
+    assert events[0].date == events[1].date == date(2020, 2, 27)

@@ -26,6 +26,7 @@ from sitrep.events.framing import (
     demanded,
     hypothetical,
     place_role,
+    since_clause,
 )
 from sitrep.events.ontology import SITREP_EVENT_TYPE, by_sub_event
 from sitrep.events.roles import assign_roles, trigger_token
@@ -137,6 +138,12 @@ class Coder:
                 continue  # "a step to regain the M5": a goal, not a capture
             elif verdict is not None and hypothetical(trigger_token(sentence, verdict.trigger)):
                 continue  # "the right to respond to any attack": no attack in particular
+            elif verdict is not None and since_clause(trigger_token(sentence, verdict.trigger)):
+                # "The strike is the heaviest loss since it first sent troops in": the
+                # sentence retells the strike, if its subject names one, else nothing.
+                verdict = _retold(sentence, story.mentions)
+                if verdict is None:
+                    continue
             elif verdict is not None and verdict.sub_event_type != STATEMENT.name:
                 demand = demanded(trigger_token(sentence, verdict.trigger))
                 if demand is not None:  # "must withdraw by the end of February"
@@ -540,6 +547,26 @@ def _narrative(sentence: Span) -> bool:
     return bool(tags & {"VBD", "VBN"}) and not any(
         c.dep_ == "aux" and c.tag_ == "MD" for c in root.children
     )
+
+
+_VIOLENT_NOUNS = frozenset(
+    "strike strikes attack attacks blast bombing bombings shelling raid raids explosion "
+    "assault".split()
+)
+
+
+def _retold(sentence: Span, mentions: list[EventMention]) -> Classification | None:
+    """What a sentence whose subject is "the strike" (or "this attack") retells: the
+    last violent event the article told, with its type."""
+    subject = next((t for t in sentence.root.children if t.dep_ in ("nsubj", "nsubjpass")), None)
+    if subject is None or subject.lower_ not in _VIOLENT_NOUNS:
+        return None
+    if not any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in subject.children):
+        return None
+    told = _latest_violent(mentions)
+    if told is None:
+        return None
+    return Classification(told.event_type, told.sub_event_type, 0.6, subject.text)
 
 
 def _told_before(

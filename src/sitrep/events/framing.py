@@ -34,6 +34,19 @@ _GOAL_VERBS = frozenset(
 )
 
 
+def since_clause(trigger: Token) -> bool:
+    """The trigger is background in a "since" clause: "the heaviest loss since it first
+    sent troops into Syria in 2016" is no deployment of this story."""
+    token = trigger
+    for _ in range(4):
+        if token.dep_ == "advcl" and any(c.lower_ == "since" for c in token.children):
+            return True
+        if token.head.i == token.i:
+            return False
+        token = token.head
+    return False
+
+
 def hypothetical(trigger: Token) -> bool:
     """The trigger names no particular event: "the right to respond to any attack"."""
     if trigger.dep_ not in ("pobj", "dobj"):
