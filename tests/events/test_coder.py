@@ -404,3 +404,20 @@ def test_a_since_clause_is_background_and_the_strike_is_retold(
     )
     assert [e.sub_event_type for e in events] == ["Air/drone strike"] * 2
     assert events[0].date == events[1].date == date(2020, 2, 27)
+
+
+def test_what_strikes_are_pounding_is_where_and_now_is_when(
+    coder_service: Service, tmp_path: Path
+) -> None:
+    events = _code_text(
+        coder_service,
+        tmp_path,
+        "pounding.txt",
+        "Live\n\nFebruary 3, 2020\n\n"
+        "Activists in Idlib say government artillery and air strikes are pounding al-Nayrab, "
+        "a town on the M4 highway.\n",
+    )
+    assert len(events) == 1
+    event = events[0]
+    assert event.location is not None and event.location.text == "al-Nayrab"
+    assert event.date == date(2020, 2, 3)  # happening as the live page is written

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta
+from dataclasses import dataclass, replace
+from datetime import date, datetime
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
@@ -22,7 +22,6 @@ from sitrep.events.framing import (
     aspirational,
     attached,
     claimant,
-    days_relative,
     demanded,
     hypothetical,
     place_role,
@@ -30,6 +29,15 @@ from sitrep.events.framing import (
 )
 from sitrep.events.ontology import SITREP_EVENT_TYPE, by_sub_event
 from sitrep.events.roles import assign_roles, trigger_token
+from sitrep.events.story import (
+    VIOLENT,
+    Story,
+    latest_violent,
+    mention_date,
+    narrative_times,
+    retold,
+    told_before,
+)
 from sitrep.geo.resolve import demonym_country
 from sitrep.nlp.attribution import Attribution, attribute
 from sitrep.nlp.locations import relative_after
@@ -70,16 +78,6 @@ Classifier = Callable[[Sequence[Span]], list[Classification | None]]
 ActorLookup = Callable[[str], ActorRef]
 
 
-@dataclass
-class _Story:
-    """What coding an article has learnt so far, for the sentences that follow."""
-
-    anchor: date | None  # the article's date
-    mentions: list[EventMention] = field(default_factory=list)
-    attributions: list[Attribution] = field(default_factory=list)
-    last_time: TimeRef | None = None  # the latest time expression of earlier segments
-
-
 @dataclass(frozen=True)
 class _Segment:
     kind: str
@@ -115,7 +113,7 @@ class Coder:
         docs = iter(self.nlp.pipe(s.text for segments in segmented for s in segments))
         coded = []
         for article, segments in zip(articles, segmented, strict=True):
-            story = _Story(_anchor(article.published))
+            story = Story(_anchor(article.published))
             places: list[str] = []
             for segment in segments:
                 doc = next(docs)
@@ -124,7 +122,7 @@ class Coder:
             coded.append((story.mentions, places))
         return coded
 
-    def _code_segment(self, segment: _Segment, doc: Doc, story: _Story) -> None:
+    def _code_segment(self, segment: _Segment, doc: Doc, story: Story) -> None:
         sentences = [s for s in doc.sents if not _table_row(segment.text, s.start_char)]
         times = resolve_times(segment.text, story.anchor) if story.anchor else []
         verdicts = self.classify(sentences)
@@ -141,7 +139,7 @@ class Coder:
             elif verdict is not None and since_clause(trigger_token(sentence, verdict.trigger)):
                 # "The strike is the heaviest loss since it first sent troops in": the
                 # sentence retells the strike, if its subject names one, else nothing.
-                verdict = _retold(sentence, story.mentions)
+                verdict = retold(sentence, story.mentions)
                 if verdict is None:
                     continue
             elif verdict is not None and verdict.sub_event_type != STATEMENT.name:
@@ -163,7 +161,7 @@ class Coder:
                 mention = self._claim(mention, sentence, claimer)
             if _says_something(mention):
                 story.mentions.append(mention)
-        narrated = _narrative_times(times, segment.text)
+        narrated = narrative_times(times, segment.text)
         story.last_time = narrated[-1] if narrated else story.last_time
 
     def _claim(self, mention: EventMention, sentence: Span, claimer: Token) -> EventMention:
@@ -185,7 +183,7 @@ class Coder:
         verdict: Classification,
         attribution: Attribution,
         times: list[TimeRef],
-        story: _Story,
+        story: Story,
         *,
         claimed: bool = False,  # a claim of responsibility: the claimant is no mere source
     ) -> EventMention:
@@ -197,7 +195,7 @@ class Coder:
         roles = assign_roles(sentence, trigger, actors)
         if verdict.sub_event_type in _MOVER_IS_ACTOR and roles.actor1 is None:
             roles = replace(roles, actor1=roles.actor2, actor2=None)
-        if verdict.event_type in _VIOLENT and _civilians(roles.actor1):
+        if verdict.event_type in VIOLENT and _civilians(roles.actor1):
             # Civilians suffer political violence; they are never its actor 1 (ACLED).
             roles = replace(roles, actor1=None, actor2=roles.actor2 or roles.actor1)
         # "Russian air support for the Syrian forces": the nationality is the supporter.
@@ -208,11 +206,11 @@ class Coder:
         location = _location(sentence, segment, actors, trigger)
         # "the blast", "the attack": an event the article already reported, told again.
         told = (
-            _latest_violent(story.mentions)
+            latest_violent(story.mentions)
             if claimed
-            else _told_before(trigger, verdict, story.mentions)
+            else told_before(trigger, verdict, story.mentions)
         )
-        date_, precision, date_text = _date(sentence, trigger, times, story, told)
+        date_, precision, date_text = mention_date(sentence, trigger, times, story, told)
         confidence = verdict.confidence * (0.9 if roles.actor1 is not None else 0.7)
         confidence *= 0.95 if location is not None else 0.85
         confidence *= _MODALITY_WEIGHT.get(attribution.modality, 0.8)
@@ -303,21 +301,14 @@ PRESENCE = "Troop deployment/reinforcement"
 SUPPORT = "Military support by a third party"
 
 
-_VIOLENT = {"Battles", "Explosions/Remote violence", "Violence against civilians"}
-
-
 def _civilians(span: Span | None) -> bool:
     return span is not None and span.label_ == "civilians"
-
-
-def _latest_violent(mentions: list[EventMention]) -> EventMention | None:
-    return next((m for m in reversed(mentions) if m.event_type in _VIOLENT), None)
 
 
 def _claimed(verdict: Classification | None, before: list[EventMention]) -> Classification:
     """What a claim of responsibility is about: the latest violent event already coded
     ("claimed the bombing" after the bombing), else what the sentence itself names."""
-    claimed = _latest_violent(before)
+    claimed = latest_violent(before)
     if claimed is not None:
         trigger = verdict.trigger if verdict else None
         confidence = verdict.confidence if verdict else 0.6
@@ -471,118 +462,6 @@ def _modifier(place: Span) -> bool:
     if root.dep_ not in ("nmod", "compound", "amod", "poss"):
         return False
     return root.head.ent_type_ == "PERSON" or root.head.lower_ in _TITLES
-
-
-def _date(
-    sentence: Span,
-    trigger: Token,
-    times: list[TimeRef],
-    story: _Story,
-    told: EventMention | None,
-) -> tuple[date | None, str, str | None]:
-    """Date, precision and the words that gave it.
-
-    The sentence's own time expression wins; an event told again ("the blast") keeps the
-    date it was first given; a narrative sentence takes the latest time given before it
-    in the article, else the article's date to the week. A nominal mention with none of
-    these ("developments including the killing of Soleimani") is background: undated.
-    """
-    inside = [t for t in times if sentence.start_char <= t.start < sentence.end_char]
-    shift = days_relative(trigger)
-    if shift is not None:  # "the strikes came a day after troops captured the town"
-        return _shifted(inside, story, shift, _main_subject(trigger))
-    if inside:
-        return inside[0].first, inside[0].precision, inside[0].text
-    if told is not None:
-        return told.date, told.date_precision, told.date_text
-    if trigger.pos_ in ("NOUN", "PROPN") and not _narrative(sentence):
-        return None, "unknown", None
-    earlier = [t for t in times if t.end <= sentence.start_char]
-    before = _narrative_times(earlier, sentence.doc.text) or (
-        [story.last_time] if story.last_time else []
-    )
-    if before:
-        return before[-1].first, before[-1].precision, before[-1].text
-    return story.anchor, "week", None
-
-
-def _shifted(
-    inside: list[TimeRef], story: _Story, days: int, subject: str | None
-) -> tuple[date | None, str, str | None]:
-    """A date given relative to the main clause's: that clause's own day, else the day of
-    the event it returns to ("the strikes came ..."), else of the event told last."""
-    dated = [m for m in story.mentions if m.date is not None and m.date_precision == "day"]
-    named = [m for m in dated if subject and (m.trigger or "").lower().endswith(subject)]
-    told = [m.date for m in (named or dated) if m.date is not None]
-    if inside and inside[0].precision == "day":
-        base = inside[0].first
-    elif told:
-        base = told[-1]
-    else:
-        return None, "unknown", None
-    return base + timedelta(days=days), "day", None
-
-
-def _narrative_times(times: list[TimeRef], text: str) -> list[TimeRef]:
-    """Times that set when the story is, not those naming another event: "on Sunday"
-    carries to the sentences after it, "the February 27 attack" does not."""
-    return [t for t in times if not text[: t.start].rstrip().lower().endswith(_NAMING)]
-
-
-_NAMING = (" the", " this", " that", "'s", "’s")
-
-
-def _main_subject(trigger: Token) -> str | None:
-    """The definite noun a sentence's main clause is about ("the strikes" came ...)."""
-    subjects = [c for c in trigger.sent.root.children if c.dep_ in ("nsubj", "nsubjpass")]
-    if subjects and any(c.lower_ == "the" for c in subjects[0].children):
-        return subjects[0].lower_
-    return None
-
-
-def _narrative(sentence: Span) -> bool:
-    """The sentence tells what happened: its main verb is in a past tense."""
-    root = sentence.root
-    tags = {root.tag_, *(c.tag_ for c in root.children if c.dep_ in ("aux", "auxpass"))}
-    return bool(tags & {"VBD", "VBN"}) and not any(
-        c.dep_ == "aux" and c.tag_ == "MD" for c in root.children
-    )
-
-
-_VIOLENT_NOUNS = frozenset(
-    "strike strikes attack attacks blast bombing bombings shelling raid raids explosion "
-    "assault".split()
-)
-
-
-def _retold(sentence: Span, mentions: list[EventMention]) -> Classification | None:
-    """What a sentence whose subject is "the strike" (or "this attack") retells: the
-    last violent event the article told, with its type."""
-    subject = next((t for t in sentence.root.children if t.dep_ in ("nsubj", "nsubjpass")), None)
-    if subject is None or subject.lower_ not in _VIOLENT_NOUNS:
-        return None
-    if not any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in subject.children):
-        return None
-    told = _latest_violent(mentions)
-    if told is None:
-        return None
-    return Classification(told.event_type, told.sub_event_type, 0.6, subject.text)
-
-
-def _told_before(
-    trigger: Token, verdict: Classification, mentions: list[EventMention]
-) -> EventMention | None:
-    """The earlier mention a definite event noun refers back to ("the attack")."""
-    if trigger.pos_ != "NOUN" or not any(
-        c.dep_ == "det" and c.lower_ in ("the", "this", "that", "these", "those")
-        for c in trigger.children
-    ):
-        return None
-    same = [m for m in mentions if m.event_type == verdict.event_type]
-    violent = [m for m in mentions if m.event_type in _VIOLENT]
-    if same:
-        return same[-1]
-    return violent[-1] if violent and verdict.event_type in _VIOLENT else None
 
 
 def _distinct(

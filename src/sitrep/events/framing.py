@@ -181,7 +181,15 @@ def attached(place: Span, trigger: Token) -> bool:
         if token.dep_ == "pobj" and token.head.lower_ != "of":
             break
         token = token.head.head if token.dep_ == "pobj" else token.head
-    if token.head.i == trigger.i and token.dep_ in ("dobj", "nsubjpass", "nsubj"):
+    predicates = {trigger.i}
+    phrase = trigger  # "artillery and air strikes": the phrase's head noun
+    for _ in range(3):
+        if phrase.dep_ not in ("conj", "compound", "amod", "nmod") or phrase.head.i == phrase.i:
+            break
+        phrase = phrase.head
+    if phrase.dep_ in ("nsubj", "nsubjpass") and phrase.head.pos_ == "VERB":
+        predicates.add(phrase.head.i)  # "air strikes are pounding al-Nayrab"
+    if token.head.i in predicates and token.dep_ in ("dobj", "nsubjpass", "nsubj"):
         return True
     return _governing_preposition(place, trigger) is not None
 

@@ -1,0 +1,167 @@
+"""What coding an article remembers as it goes, and when each mention happened.
+
+A sentence is dated by its own time expression, else by the event it retells ("the
+blast"), else by the latest time the story has told; a retelling ("the strike is the
+heaviest loss ...") takes the type of the last violent event told.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from spacy.tokens import Span, Token
+
+from sitrep.events.classify import Classification
+from sitrep.events.framing import days_relative
+from sitrep.nlp.attribution import Attribution
+from sitrep.nlp.timex import TimeRef
+from sitrep.records import EventMention
+
+__all__ = [
+    "VIOLENT",
+    "Story",
+    "latest_violent",
+    "mention_date",
+    "narrative_times",
+    "retold",
+    "told_before",
+]
+
+
+@dataclass
+class Story:
+    """What coding an article has learnt so far, for the sentences that follow."""
+
+    anchor: date | None  # the article's date
+    mentions: list[EventMention] = field(default_factory=list)
+    attributions: list[Attribution] = field(default_factory=list)
+    last_time: TimeRef | None = None  # the latest time expression of earlier segments
+
+
+VIOLENT = {"Battles", "Explosions/Remote violence", "Violence against civilians"}
+
+
+def latest_violent(mentions: list[EventMention]) -> EventMention | None:
+    return next((m for m in reversed(mentions) if m.event_type in VIOLENT), None)
+
+
+def mention_date(
+    sentence: Span,
+    trigger: Token,
+    times: list[TimeRef],
+    story: Story,
+    told: EventMention | None,
+) -> tuple[date | None, str, str | None]:
+    """Date, precision and the words that gave it.
+
+    The sentence's own time expression wins; an event told again ("the blast") keeps the
+    date it was first given; a narrative sentence takes the latest time given before it
+    in the article, else the article's date to the week. A nominal mention with none of
+    these ("developments including the killing of Soleimani") is background: undated.
+    """
+    inside = [t for t in times if sentence.start_char <= t.start < sentence.end_char]
+    shift = days_relative(trigger)
+    if shift is not None:  # "the strikes came a day after troops captured the town"
+        return _shifted(inside, story, shift, _main_subject(trigger))
+    if inside:
+        return inside[0].first, inside[0].precision, inside[0].text
+    if told is not None:
+        return told.date, told.date_precision, told.date_text
+    if trigger.pos_ in ("NOUN", "PROPN") and not _narrative(sentence):
+        return None, "unknown", None
+    earlier = [t for t in times if t.end <= sentence.start_char]
+    before = narrative_times(earlier, sentence.doc.text) or (
+        [story.last_time] if story.last_time else []
+    )
+    if before:
+        return before[-1].first, before[-1].precision, before[-1].text
+    return story.anchor, "week", None
+
+
+def _shifted(
+    inside: list[TimeRef], story: Story, days: int, subject: str | None
+) -> tuple[date | None, str, str | None]:
+    """A date given relative to the main clause's: that clause's own day, else the day of
+    the event it returns to ("the strikes came ..."), else of the event told last."""
+    dated = [m for m in story.mentions if m.date is not None and m.date_precision == "day"]
+    named = [m for m in dated if subject and (m.trigger or "").lower().endswith(subject)]
+    told = [m.date for m in (named or dated) if m.date is not None]
+    if inside and inside[0].precision == "day":
+        base = inside[0].first
+    elif told:
+        base = told[-1]
+    else:
+        return None, "unknown", None
+    return base + timedelta(days=days), "day", None
+
+
+def narrative_times(times: list[TimeRef], text: str) -> list[TimeRef]:
+    """Times that set when the story is, not those naming another event: "on Sunday"
+    carries to the sentences after it, "the February 27 attack" does not."""
+    return [t for t in times if not text[: t.start].rstrip().lower().endswith(_NAMING)]
+
+
+_NAMING = (" the", " this", " that", "'s", "’s")
+
+
+def _main_subject(trigger: Token) -> str | None:
+    """The definite noun a sentence's main clause is about ("the strikes" came ...)."""
+    subjects = [c for c in trigger.sent.root.children if c.dep_ in ("nsubj", "nsubjpass")]
+    if subjects and any(c.lower_ == "the" for c in subjects[0].children):
+        return subjects[0].lower_
+    return None
+
+
+def _narrative(sentence: Span) -> bool:
+    """The sentence tells what happened (its main verb is in a past tense) or what is
+    happening as it is written ("activists say strikes are pounding al-Nayrab")."""
+    root = sentence.root
+    tags = {root.tag_, *(c.tag_ for c in root.children if c.dep_ in ("aux", "auxpass"))}
+    past = bool(tags & {"VBD", "VBN"}) and not any(
+        c.dep_ == "aux" and c.tag_ == "MD" for c in root.children
+    )
+    return past or any(_progressive(verb) for verb in (root, *root.children))
+
+
+def _progressive(verb: Token) -> bool:
+    """A present progressive: "are pounding", "is shelling"."""
+    if verb.tag_ != "VBG" or verb.dep_ not in ("ROOT", "ccomp"):
+        return False
+    return any(c.dep_ == "aux" and c.lower_ in ("is", "are", "'s", "'re") for c in verb.children)
+
+
+_VIOLENT_NOUNS = frozenset(
+    "strike strikes attack attacks blast bombing bombings shelling raid raids explosion "
+    "assault".split()
+)
+
+
+def retold(sentence: Span, mentions: list[EventMention]) -> Classification | None:
+    """What a sentence whose subject is "the strike" (or "this attack") retells: the
+    last violent event the article told, with its type."""
+    subject = next((t for t in sentence.root.children if t.dep_ in ("nsubj", "nsubjpass")), None)
+    if subject is None or subject.lower_ not in _VIOLENT_NOUNS:
+        return None
+    if not any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in subject.children):
+        return None
+    told = latest_violent(mentions)
+    if told is None:
+        return None
+    return Classification(told.event_type, told.sub_event_type, 0.6, subject.text)
+
+
+def told_before(
+    trigger: Token, verdict: Classification, mentions: list[EventMention]
+) -> EventMention | None:
+    """The earlier mention a definite event noun refers back to ("the attack")."""
+    if trigger.pos_ != "NOUN" or not any(
+        c.dep_ == "det" and c.lower_ in ("the", "this", "that", "these", "those")
+        for c in trigger.children
+    ):
+        return None
+    same = [m for m in mentions if m.event_type == verdict.event_type]
+    violent = [m for m in mentions if m.event_type in VIOLENT]
+    if same:
+        return same[-1]
+    return violent[-1] if violent and verdict.event_type in VIOLENT else None
