@@ -421,3 +421,21 @@ def test_what_strikes_are_pounding_is_where_and_now_is_when(
     event = events[0]
     assert event.location is not None and event.location.text == "al-Nayrab"
     assert event.date == date(2020, 2, 3)  # happening as the live page is written
+
+
+def test_the_place_of_the_shelling_beats_the_province_after_it(
+    coder_service: Service, tmp_path: Path
+) -> None:
+    # The small model hangs "shelling" from "regime" in "Syrian regime shelling": the
+    # place is still the shelling's, not where the regime is.
+    events = _code_text(
+        coder_service,
+        tmp_path,
+        "near.txt",
+        "Soldiers killed\n\nFebruary 4, 2020\n\n"
+        "Seven Turkish soldiers and a civilian employee of the armed forces were killed by "
+        "Syrian regime shelling near Saraqib in Idlib on Monday, the Defence Ministry said.\n",
+    )
+    assert [(e.location.text, e.location.role) for e in events if e.location] == [
+        ("Saraqib", "site")
+    ]

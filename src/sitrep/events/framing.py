@@ -151,9 +151,13 @@ def place_role(place: Span, trigger: Token, actors: list[Span]) -> str:
     place only qualifies an actor ("groups in Syria"); ``context``: anything else in the
     sentence, a weaker hint.
     """
-    if any(_describes(place, actor) for actor in actors):
+    # "shelling near Saraqib" is the trigger's own place, even where the parser hangs the
+    # trigger from its actor ("Syrian regime shelling"); otherwise a place that hangs
+    # from an actor's phrase only says where the actor is ("groups in Syria").
+    preposition = _governing_preposition(place, trigger)
+    if preposition is None and any(_describes(place, actor) for actor in actors):
         return "actor_base"
-    preposition = _governing_preposition(place, trigger) or _locative(place)
+    preposition = preposition or _locative(place)
     if preposition is not None:
         if preposition.head.lemma_.lower() in _AFTERMATH_PLACES:
             return "context"  # "treated in hospitals in Hatay": where the wounded went
