@@ -155,7 +155,8 @@ def place_role(place: Span, trigger: Token, actors: list[Span]) -> str:
     # trigger from its actor ("Syrian regime shelling"); otherwise a place that hangs
     # from an actor's phrase only says where the actor is ("groups in Syria").
     preposition = _governing_preposition(place, trigger)
-    if preposition is None and any(_describes(place, actor) for actor in actors):
+    own = preposition is not None and preposition.head.i == trigger.i
+    if not own and any(_describes(place, actor) for actor in actors):
         return "actor_base"
     preposition = preposition or _locative(place)
     if preposition is not None:
