@@ -124,3 +124,26 @@ def test_mutated_real_page_never_raises(noise: bytes, position: int) -> None:
     position = min(position, len(page))
     mutated = page[:position] + noise + page[position + len(noise) // 2 :]
     extract_html(mutated)
+
+
+def test_a_footer_year_dates_a_page_that_gives_no_other() -> None:
+    # Only the footer has a year; the weekday confirms it, and "since 1 December" is the
+    # December before, not the one after.
+    body = " ".join(
+        f"<p>{text} Rescue workers and local officials gave the same account.</p>"
+        for text in (
+            "Yesterday, Tuesday 11 February, government forces took the last villages "
+            "along the highway.",
+            "About 689,000 people have been displaced since 1 December.",
+            "Shelling hit the air base on Monday, killing five soldiers.",
+        )
+    )
+    html = (
+        "<html><head><title>The highway</title></head><body><article><h1>The highway</h1>"
+        f"{body}</article><footer><p>© 2020 Northwest Monitor. All rights reserved.</p>"
+        "</footer></body></html>"
+    )
+    article = extract_html(html)
+    assert article.published == date(2020, 2, 11) and article.published_inferred
+    without_footer = extract_html(html.replace("© 2020 ", ""))
+    assert without_footer.published is None  # a yearless date alone dates nothing

@@ -217,6 +217,17 @@ def _resolve(found: list[WrittenDate], default_year: int | None) -> list[date]:
     full = [d for f in found if f.year is not None and (d := _make(f.year, f.month, f.day))]
     reference = max(full) if full else None
     fallback_year = reference.year if reference else default_year
+    if reference is None and fallback_year is not None:
+        # No full date: a yearless one whose weekday fits the borrowed year ("Tuesday 11
+        # February" in 2020) anchors the others ("since 1 December" is then 2019's).
+        confirmed = [
+            d
+            for f in found
+            if f.weekday is not None
+            and (d := _make(fallback_year, f.month, f.day))
+            and d.weekday() == f.weekday
+        ]
+        reference = max(confirmed) if confirmed else None
     dates: list[date] = []
     for f in found:
         if f.year is not None:

@@ -69,8 +69,8 @@ def extract_html(
         if text:
             clean_captions.append(text)
     subtitle = _subtitle(_clean(doc.description), body)
-    page_date, inferred = _published(doc.date, published, body, clean_captions)
     removed = _removed(page_lines, [*body, *captions, title or "", subtitle or ""])
+    page_date, inferred = _published(doc.date, published, body, clean_captions, removed)
     return Article(
         title=title,
         subtitle=subtitle,
@@ -187,6 +187,7 @@ def _published(
     given: date | datetime | None,
     body: list[str],
     captions: list[str],
+    furniture: list[str],
 ) -> tuple[date | datetime | None, bool]:
     if given:
         return given, False
@@ -194,8 +195,18 @@ def _published(
     stated = parse_iso(extracted)
     if stated is not None:
         return stated, False
-    inferred = infer_published([*captions, *body])
+    # A page that gives no year anywhere but its footer ("© 2020 Northwest Monitor"):
+    # "Yesterday, Tuesday 11 February" is then that year's.
+    inferred = infer_published([*captions, *body], default_year=_copyright_year(furniture))
     return inferred, inferred is not None
+
+
+_COPYRIGHT = re.compile(r"(?:©|\(c\)|copyright)\s*(?:\d{4}\s*[-–]\s*)?((?:19|20)\d{2})\b", re.I)
+
+
+def _copyright_year(lines: list[str]) -> int | None:
+    years = [int(m.group(1)) for line in lines for m in _COPYRIGHT.finditer(line)]
+    return max(years) if years else None
 
 
 def _removed(page_lines: list[str], kept: list[str]) -> list[str]:
