@@ -160,3 +160,12 @@ def test_a_riposte_is_not_the_attack_it_answers() -> None:
 )
 def test_what_reads_as_a_riposte(sentence: str, riposte: bool) -> None:
     assert is_response({"evidence": {"text": sentence}}) is riposte
+
+
+def test_what_is_said_is_not_kept_apart_by_where_reports_place_it() -> None:
+    said = {"sub_event_type": "Official statement/accusation", "actor1": "turkey"}
+    in_ankara = mention(1, 5, lat=39.93, lon=32.86, **said)  # the dateline
+    about_idlib = mention(2, 5, lat=35.93, lon=36.63, **said)  # what it is about
+    shelling_far_away = mention(3, 5, lat=39.93, lon=32.86)
+    clusters = fuse_all([in_ankara, about_idlib, shelling_far_away], never_related)
+    assert sorted(clusters.values()) == [[1, 2], [3]]

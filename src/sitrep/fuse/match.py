@@ -56,7 +56,9 @@ _CONFLICT = _POLITICAL_VIOLENCE | {
 _SAME_STORY_TYPES = 0.6
 _SAME_ARTICLE_LIFT = 1.3
 _UNDATED_IN_STORY = 0.7  # an undated sentence fits its own story's events, loosely
-_NEAR_KM = 2.0  # slack added to the radii: reports of one strike may name points apart
+_NEAR_KM = 2.0
+_SAID = frozenset({"Official statement/accusation", "Agreement"})
+_ELSEWHERE_SAID = 0.75  # slack added to the radii: reports of one strike may name points apart
 
 Related = Callable[[str, str], bool]
 # Location roles that do not say where the event happened ("the Britain-based monitor",
@@ -199,7 +201,9 @@ def _place_fit(mention: FusionMention, points: list[tuple[float, float, float]])
         reach = mention.radius_km + radius + _NEAR_KM
         if distance_km(mention.lat, mention.lon, lat, lon) <= reach:
             return 1.0
-    return 0.0
+    # What is said and agreed happens where it is said, and reports place it by the
+    # dateline ("ANKARA") or by what it is about ("Idlib"): a doubt, not a misfit.
+    return _ELSEWHERE_SAID if mention.sub_event_type in _SAID else 0.0
 
 
 def _actor_fit(mention: FusionMention, event: EventProfile, related: Related) -> float:
