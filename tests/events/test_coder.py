@@ -439,3 +439,23 @@ def test_the_place_of_the_shelling_beats_the_province_after_it(
     assert [(e.location.text, e.location.role) for e in events if e.location] == [
         ("Saraqib", "site")
     ]
+
+
+def test_reported_killed_names_the_dead_and_has_killed_is_dated(
+    coder_service: Service, tmp_path: Path
+) -> None:
+    events = _code_text(
+        coder_service,
+        tmp_path,
+        "reported.txt",
+        "Live: Idlib\n\nFebruary 3, 2020\n\n"
+        "Syrian shelling near Saraqib killed Turkish soldiers on Monday, the ministry said. "
+        "Four Turkish soldiers reported killed near Saraqib, officials in Ankara said.\n\n"
+        "The Syrian Observatory for Human Rights says Turkish shelling has killed 13 Syrian "
+        "soldiers in the countryside east of Idlib.\n",
+    )
+    reported = next(e for e in events if "reported killed" in e.evidence.text)
+    assert reported.actor2 is not None and reported.actor2.actor_id == "turkish_armed_forces"
+    assert reported.attribution != "Four Turkish soldiers"
+    has_killed = next(e for e in events if "has killed" in e.evidence.text)
+    assert has_killed.date is not None  # just happened, as the page was written

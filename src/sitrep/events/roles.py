@@ -90,6 +90,7 @@ def assign_roles(sentence: Span, trigger: Token, actors: Sequence[Span]) -> Role
 
 
 _CASUALTY_VERBS = frozenset({"killed", "wounded", "injured", "hurt", "dead"})
+_REPORTED = frozenset({"report", "fear", "believe", "confirm"})
 
 
 def _headline_passive(trigger: Token) -> bool:
@@ -98,7 +99,17 @@ def _headline_passive(trigger: Token) -> bool:
     if trigger.lower_ not in _CASUALTY_VERBS or trigger.pos_ not in ("VERB", "ADJ"):
         return False
     deps = {child.dep_ for child in trigger.children}
-    return "nsubj" in deps and not deps & {"dobj", "aux", "auxpass", "agent", "attr"}
+    if deps & {"dobj", "aux", "auxpass", "agent", "attr"}:
+        return False
+    if "nsubj" in deps:
+        return True
+    # "Four Turkish soldiers reported killed": the subject is the reporting verb's.
+    head = trigger.head
+    return (
+        trigger.dep_ in ("ccomp", "xcomp", "oprd")
+        and head.lemma_.lower() in _REPORTED
+        and not any(c.dep_ == "dobj" for c in head.children)
+    )
 
 
 def _passive_verb(trigger: Token) -> Token | None:

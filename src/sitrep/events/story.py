@@ -115,20 +115,25 @@ def _main_subject(trigger: Token) -> str | None:
 
 def _narrative(sentence: Span) -> bool:
     """The sentence tells what happened (its main verb is in a past tense) or what is
-    happening as it is written ("activists say strikes are pounding al-Nayrab")."""
+    happening, or has just happened, as it is written ("activists say strikes are
+    pounding al-Nayrab", "the monitor says shelling has killed 13 soldiers")."""
     root = sentence.root
     tags = {root.tag_, *(c.tag_ for c in root.children if c.dep_ in ("aux", "auxpass"))}
     past = bool(tags & {"VBD", "VBN"}) and not any(
         c.dep_ == "aux" and c.tag_ == "MD" for c in root.children
     )
-    return past or any(_progressive(verb) for verb in (root, *root.children))
+    return past or any(_current(verb) for verb in (root, *root.children))
 
 
-def _progressive(verb: Token) -> bool:
-    """A present progressive: "are pounding", "is shelling"."""
-    if verb.tag_ != "VBG" or verb.dep_ not in ("ROOT", "ccomp"):
+def _current(verb: Token) -> bool:
+    """A present progressive ("are pounding") or a present perfect ("has killed"): what
+    is happening, or has just happened, as the report is written."""
+    if verb.dep_ not in ("ROOT", "ccomp"):
         return False
-    return any(c.dep_ == "aux" and c.lower_ in ("is", "are", "'s", "'re") for c in verb.children)
+    helpers = {c.lower_ for c in verb.children if c.dep_ == "aux"}
+    if verb.tag_ == "VBG":
+        return bool(helpers & {"is", "are", "'s", "'re"})
+    return verb.tag_ == "VBN" and bool(helpers & {"has", "have", "'s", "'ve"})
 
 
 _VIOLENT_NOUNS = frozenset(

@@ -158,7 +158,7 @@ def _reporting_verb(sentence: Span) -> Attribution | None:
             if lemma in _DENIED
             else None
         )
-        if modality is None or token.pos_ not in ("VERB", "AUX"):
+        if modality is None or token.pos_ not in ("VERB", "AUX") or _reported_dead(token):
             continue
         subjects = [c for c in token.children if c.dep_ in ("nsubj", "nsubjpass")]
         active = [s for s in subjects if s.dep_ == "nsubj"]
@@ -169,6 +169,15 @@ def _reporting_verb(sentence: Span) -> Attribution | None:
         if lemma in ("report", "say") and subjects:  # "it was reported that ..."
             return Attribution("unnamed reports", "reported", token.text)
     return None
+
+
+_CASUALTIES = frozenset({"killed", "dead", "wounded", "injured", "missing", "captured"})
+
+
+def _reported_dead(verb: Token) -> bool:
+    """ "Four soldiers reported killed": a headline's passive, the soldiers no source."""
+    following = verb.nbor(1) if verb.i + 1 < len(verb.doc) else None
+    return verb.lower_ == "reported" and following is not None and following.lower_ in _CASUALTIES
 
 
 def _from_tokens(first: Token, last: Token, cue: str, modality: Modality) -> Attribution:
