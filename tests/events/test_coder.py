@@ -459,3 +459,20 @@ def test_reported_killed_names_the_dead_and_has_killed_is_dated(
     assert reported.attribution != "Four Turkish soldiers"
     has_killed = next(e for e in events if "has killed" in e.evidence.text)
     assert has_killed.date is not None  # just happened, as the page was written
+
+
+def test_the_time_of_a_since_clause_does_not_carry_on(
+    coder_service: Service, tmp_path: Path
+) -> None:
+    events = _code_text(
+        coder_service,
+        tmp_path,
+        "since.txt",
+        "Raids on Idlib city\n\nJanuary 16, 2020\n\n"
+        "Air strikes on the city of Idlib on Wednesday, January 15, killed at least 18 "
+        "civilians, in the deadliest attack since Russia and Turkey announced a ceasefire "
+        "last week.\n\n"
+        "The monitoring group said Russian jets hit a crowded vegetable market in the city.\n",
+    )
+    market = next(e for e in events if "vegetable market" in e.evidence.text)
+    assert market.date == date(2020, 1, 15)  # the strike's day, not the truce's week

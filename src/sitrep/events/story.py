@@ -7,6 +7,7 @@ heaviest loss ...") takes the type of the last violent event told.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -99,7 +100,17 @@ def _shifted(
 def narrative_times(times: list[TimeRef], text: str) -> list[TimeRef]:
     """Times that set when the story is, not those naming another event: "on Sunday"
     carries to the sentences after it, "the February 27 attack" does not."""
-    return [t for t in times if not text[: t.start].rstrip().lower().endswith(_NAMING)]
+    return [
+        t
+        for t in times
+        if not text[: t.start].rstrip().lower().endswith(_NAMING)
+        and not _SINCE.search(text[max(0, t.start - 120) : t.start])
+    ]
+
+
+# "the deadliest attack since Russia and Turkey announced a truce last week": the time of
+# the event the clause compares with, not of the story.
+_SINCE = re.compile(r"\bsince\b[^.;!?]*$", re.I)
 
 
 _NAMING = (" the", " this", " that", "'s", "’s")
@@ -138,7 +149,7 @@ def _current(verb: Token) -> bool:
 
 _VIOLENT_NOUNS = frozenset(
     "strike strikes attack attacks blast bombing bombings shelling raid raids explosion "
-    "assault".split()
+    "explosions assault airstrike airstrikes".split()
 )
 
 
@@ -159,14 +170,24 @@ def retold(sentence: Span, mentions: list[EventMention]) -> Classification | Non
 def told_before(
     trigger: Token, verdict: Classification, mentions: list[EventMention]
 ) -> EventMention | None:
-    """The earlier mention a definite event noun refers back to ("the attack")."""
-    if trigger.pos_ != "NOUN" or not any(
-        c.dep_ == "det" and c.lower_ in ("the", "this", "that", "these", "those")
-        for c in trigger.children
-    ):
+    """The earlier mention a definite event noun refers back to ("the attack"), or the
+    subject of the trigger verb does ("the raids hit a crowded market")."""
+    if trigger.pos_ == "VERB":
+        subject = next((c for c in trigger.children if c.dep_ == "nsubj"), None)
+        if subject is None or subject.lower_ not in _VIOLENT_NOUNS or not _definite(subject):
+            return None
+        return latest_violent(mentions)
+    if trigger.pos_ != "NOUN" or not _definite(trigger):
         return None
     same = [m for m in mentions if m.event_type == verdict.event_type]
     violent = [m for m in mentions if m.event_type in VIOLENT]
     if same:
         return same[-1]
     return violent[-1] if violent and verdict.event_type in VIOLENT else None
+
+
+def _definite(noun: Token) -> bool:
+    return any(
+        c.dep_ == "det" and c.lower_ in ("the", "this", "that", "these", "those")
+        for c in noun.children
+    )
