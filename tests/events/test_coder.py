@@ -476,3 +476,16 @@ def test_the_time_of_a_since_clause_does_not_carry_on(
     )
     market = next(e for e in events if "vegetable market" in e.evidence.text)
     assert market.date == date(2020, 1, 15)  # the strike's day, not the truce's week
+
+
+def test_a_past_inside_a_future_sentence_happened(coder_service: Service, tmp_path: Path) -> None:
+    events = _code_text(
+        coder_service,
+        tmp_path,
+        "retaken.txt",
+        "Saraqib\n\nFebruary 29, 2020\n\n"
+        "Until then, the front line around Saraqib, retaken by rebels on Thursday, is where "
+        "both sides will test each other.\n",
+    )
+    retaken = [e for e in events if e.sub_event_type == "Non-state actor overtakes territory"]
+    assert retaken and retaken[0].modality == "asserted"

@@ -232,7 +232,7 @@ class Coder:
             magnitudes=_magnitudes(sentence),
             attribution=attribution.describe(),
             attribution_cue=attribution.cue,
-            modality=attribution.modality,
+            modality=_own_modality(attribution.modality, trigger),
             evidence=Evidence(
                 sentence.text,
                 segment.offset + sentence.start_char,
@@ -299,6 +299,15 @@ class Coder:
 _ARMED_KINDS = {"militia", "rebel_group", "state_forces"}
 PRESENCE = "Troop deployment/reinforcement"
 SUPPORT = "Military support by a third party"
+
+
+def _own_modality(modality: str, trigger: Token) -> str:
+    """The sentence's modality, unless the trigger is a past of its own: in "the front
+    line around Saraqib, retaken by rebels on Thursday, is where both sides will test
+    each other" the retaking happened; only the testing is to come."""
+    own_helpers = {c.lower_ for c in trigger.children if c.dep_ in ("aux", "auxpass")}
+    past = trigger.tag_ in ("VBD", "VBN") and not own_helpers & {"will", "would", "'ll", "be"}
+    return "asserted" if modality == "planned" and past else modality
 
 
 def _civilians(span: Span | None) -> bool:
