@@ -56,9 +56,10 @@ _CONFLICT = _POLITICAL_VIOLENCE | {
 _SAME_STORY_TYPES = 0.6
 _SAME_ARTICLE_LIFT = 1.3
 _UNDATED_IN_STORY = 0.7  # an undated sentence fits its own story's events, loosely
-_NEAR_KM = 2.0
+_NEAR_KM = 2.0  # slack added to the radii: reports of one strike may name points apart
+# Statements and agreements: a place that does not fit is a doubt (see _place_fit).
 _SAID = frozenset({"Official statement/accusation", "Agreement"})
-_ELSEWHERE_SAID = 0.75  # slack added to the radii: reports of one strike may name points apart
+_ELSEWHERE_SAID = 0.75
 
 Related = Callable[[str, str], bool]
 # Location roles that do not say where the event happened ("the Britain-based monitor",
