@@ -18,6 +18,7 @@ __all__ = [
     "demanded",
     "hypothetical",
     "place_role",
+    "since_clause",
 ]
 
 # Nouns whose infinitive complement is a goal, not an event: "a step to regain ...".
