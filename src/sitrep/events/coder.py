@@ -132,25 +132,10 @@ class Coder:
             claimer = claimant(sentence)
             if claimer is not None:
                 verdict = _claimed(verdict, story.mentions)
-            elif verdict is not None and aspirational(trigger_token(sentence, verdict.trigger)):
-                continue  # "a step to regain the M5": a goal, not a capture
-            elif verdict is not None and hypothetical(trigger_token(sentence, verdict.trigger)):
-                continue  # "the right to respond to any attack": no attack in particular
-            elif verdict is not None and since_clause(trigger_token(sentence, verdict.trigger)):
-                # "The strike is the heaviest loss since it first sent troops in": the
-                # sentence retells the strike, if its subject names one, else nothing.
-                verdict = retold(sentence, story.mentions)
+            elif verdict is not None:
+                verdict = _reframed(sentence, verdict, story)
                 if verdict is None:
-                    continue
-            elif verdict is not None and verdict.sub_event_type != STATEMENT.name:
-                demand = demanded(trigger_token(sentence, verdict.trigger))
-                if demand is not None:  # "must withdraw by the end of February"
-                    verdict = Classification(
-                        STATEMENT.event_type,
-                        STATEMENT.name,
-                        min(verdict.confidence, 0.7),
-                        demand.text,
-                    )
+                    continue  # a goal, a hypothesis or background: no event of its own
             verdict = verdict or _presence(sentence)
             if verdict is None:
                 continue
@@ -211,6 +196,7 @@ class Coder:
             else told_before(trigger, verdict, story.mentions)
         )
         date_, precision, date_text = mention_date(sentence, trigger, times, story, told)
+        named1, actor2 = self._actor(roles.actor1), self._actor(roles.actor2)
         confidence = verdict.confidence * (0.9 if roles.actor1 is not None else 0.7)
         confidence *= 0.95 if location is not None else 0.85
         confidence *= _MODALITY_WEIGHT.get(attribution.modality, 0.8)
@@ -219,12 +205,9 @@ class Coder:
             event_type=verdict.event_type or "",
             sub_event_type=verdict.sub_event_type or "",
             plover=verdict.plover,
-            actor1=self._actor(roles.actor1) or self._national_unlike(national, roles.actor2),
-            actor2=self._actor(roles.actor2),
-            associated=_distinct(
-                [self._actor(s) for s in roles.associated],
-                taken=(self._actor(roles.actor1), self._actor(roles.actor2)),
-            ),
+            actor1=named1 or self._national_unlike(national, actor2),
+            actor2=actor2,
+            associated=_distinct([self._actor(s) for s in roles.associated], (named1, actor2)),
             date=date_,
             date_precision=precision,
             date_text=date_text,
@@ -274,11 +257,10 @@ class Coder:
         )
         return replace(found, text=demonym.text) if found else ActorRef(text=demonym.text)
 
-    def _national_unlike(self, demonym: Span | None, target: Span | None) -> ActorRef | None:
+    def _national_unlike(self, demonym: Span | None, victim: ActorRef | None) -> ActorRef | None:
         """:meth:`_national`, unless it names the target itself: in "13 Syrian soldiers
         killed" the nationality is the dead's, not their killers'."""
         found = self._national(demonym)
-        victim = self._actor(target)
         if found and victim and found.actor_id and found.actor_id == victim.actor_id:
             return None
         return found
@@ -299,6 +281,25 @@ class Coder:
 _ARMED_KINDS = {"militia", "rebel_group", "state_forces"}
 PRESENCE = "Troop deployment/reinforcement"
 SUPPORT = "Military support by a third party"
+
+
+def _reframed(sentence: Span, verdict: Classification, story: Story) -> Classification | None:
+    """The verdict as the sentence frames its trigger: None for a goal ("a step to regain
+    the M5") or a hypothesis ("the right to respond to any attack"); the event a sentence
+    retells when its trigger is background ("the heaviest loss since it first sent
+    troops in"); a statement when the trigger is what its maker demands ("must withdraw
+    by the end of February")."""
+    trigger = trigger_token(sentence, verdict.trigger)
+    if aspirational(trigger) or hypothetical(trigger):
+        return None
+    if since_clause(trigger):
+        return retold(sentence, story.mentions)
+    demand = demanded(trigger) if verdict.sub_event_type != STATEMENT.name else None
+    if demand is None:
+        return verdict
+    return Classification(
+        STATEMENT.event_type, STATEMENT.name, min(verdict.confidence, 0.7), demand.text
+    )
 
 
 def _own_modality(modality: str, trigger: Token) -> str:

@@ -159,7 +159,7 @@ def retold(sentence: Span, mentions: list[EventMention]) -> Classification | Non
     subject = next((t for t in sentence.root.children if t.dep_ in ("nsubj", "nsubjpass")), None)
     if subject is None or subject.lower_ not in _VIOLENT_NOUNS:
         return None
-    if not any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in subject.children):
+    if not _definite(subject):
         return None
     told = latest_violent(mentions)
     if told is None:
