@@ -14,7 +14,7 @@ import importlib
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 
@@ -110,7 +110,7 @@ class Resolver:
             for full, (name, _) in zip(whole, names, strict=True)
         ]
         focus = _Focus.of([found.get(n, [])[:_CANDIDATES] for n, _ in [*names, *extra]])
-        focus = focus.with_support(_support(names, options))
+        focus = replace(focus, support=_support(names, options))
         first = [_best(o, hint, focus, ()) for o, (_, hint) in zip(options, names, strict=True)]
         # Places resolved with confidence pull the others near them (never themselves).
         anchors = [(i, r[0]) for i, r in enumerate(first) if r and r[1] >= 0.6 and _pointlike(r[0])]
@@ -149,9 +149,6 @@ class _Focus:
     countries: dict[str, float]
     admin1: frozenset[tuple[str, str]]
     support: dict[str, float] = field(default_factory=dict)  # place id -> nearby names
-
-    def with_support(self, support: dict[str, float]) -> _Focus:
-        return _Focus(self.countries, self.admin1, support)
 
     @classmethod
     def of(cls, candidate_lists: Sequence[Sequence[Candidate]]) -> _Focus:
@@ -226,9 +223,9 @@ def _support(
             near = sum(
                 max(
                     math.exp(-distance_km(place.lat, place.lon, o.lat, o.lon) / _PROXIMITY_KM)
-                    for o in candidates
+                    for o in theirs
                 )
-                for candidates in others
+                for theirs in others
             )
             support[place.id] = max(support.get(place.id, 0.0), near / len(others))
     return support
