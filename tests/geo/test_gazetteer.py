@@ -207,6 +207,8 @@ def test_missing_and_corrupt_files_are_clear_errors(tmp_path: Path) -> None:
         ),
         ("places:\n  - {name: X, kind: town, country: SY, source: s, lat: 1, lon: 2}", "'id'"),
         ("places:\n  - {id: x, name: X, kind: road, country: SY, source: s, line: [[1]]}", "line"),
+        ("places:\n  - {geonames_id: Idlib, name: X}", "is not a number"),
+        ("places:\n  - {ref: admin1:SY.12}", "'name' is missing"),
     ],
 )
 def test_bad_supplements_name_the_entry(tmp_path: Path, text: str, problem: str) -> None:
@@ -256,10 +258,3 @@ def test_a_supplement_entry_can_name_an_area_by_its_ref(tmp_path: Path) -> None:
     gazetteer = Gazetteer.build(path, countries={"SY"}, supplements=(SUPPLEMENT, extra))
     found = gazetteer.candidates("Idlibistan")
     assert [(p.kind, p.admin1) for p in found][:1] == [("admin1", "12")]
-
-
-def test_a_name_only_entry_without_a_name_is_refused(tmp_path: Path) -> None:
-    path = tmp_path / "bad.yaml"
-    path.write_text("places:\n  - ref: admin1:SY.12\n", encoding="utf-8")
-    with pytest.raises(ConfigError, match="entry 1: 'name' is missing"):
-        supplement_entries(path, {}, start=-1)
