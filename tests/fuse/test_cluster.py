@@ -10,7 +10,7 @@ import pytest
 
 from sitrep.fuse.cluster import Clusterer
 from sitrep.fuse.engine import fuse_all
-from sitrep.fuse.match import FusionMention, compatible_types, is_response
+from sitrep.fuse.match import FusionMention, compatible_types, is_response, is_separate
 
 
 def mention(id: int, day: int, lat: float = 35.5, lon: float = 36.6, **extra: Any) -> FusionMention:
@@ -88,6 +88,9 @@ def test_type_families() -> None:
     assert compatible_types("Attack", "Air/drone strike") == 0.7
     assert compatible_types("Armed clash", "Peaceful protest") == 0.0
     assert compatible_types("Agreement", "Arrests") == 0.0
+    # Ground changing hands, told by one outlet as taken and by another as handed over.
+    handover = compatible_types("Government regains territory", "Non-violent transfer of territory")
+    assert 0.5 <= handover < 0.8
 
 
 def test_one_story_returns_to_its_event_where_other_outlets_would_not() -> None:
@@ -169,3 +172,57 @@ def test_what_is_said_is_not_kept_apart_by_where_reports_place_it() -> None:
     shelling_far_away = mention(3, 5, lat=39.93, lon=32.86)
     clusters = fuse_all([in_ankara, about_idlib, shelling_far_away], never_related)
     assert sorted(clusters.values()) == [[1, 2], [3]]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "separate"),
+    [
+        ("In a separate attack, an air strike near a school killed eight civilians.", True),
+        ("Elsewhere, shelling hit the outskirts of Ariha.", True),
+        ("Separately, the ministry said two soldiers were wounded.", True),
+        ("Another strike hit the market an hour later.", True),
+        ("The strikes also hit another district of the town.", False),
+        ("The strike hit a school housing displaced families.", False),
+    ],
+)
+def test_what_reads_as_another_event(sentence: str, separate: bool) -> None:
+    assert is_separate({"evidence": {"text": sentence}}) is separate
+
+
+def test_a_sentence_that_leaves_its_story_is_not_lifted_into_it() -> None:
+    # "In a separate attack, an air strike ...": same day and area as the article's
+    # shelling, but the sentence says it is another event.
+    shelling = mention(1, 3)
+    separate = mention(
+        2, 3, article_id=1, sub_event_type="Air/drone strike", actor1=None, separate=True
+    )
+    clusters = fuse_all([shelling, separate], never_related)
+    assert sorted(clusters.values()) == [[1], [2]]
+
+
+def test_a_truce_foretold_and_the_truce_agreed_are_one_agreement() -> None:
+    said = {"sub_event_type": "Agreement", "actor1": "russia", "actor2": "turkey"}
+    foretold = mention(1, 9, record={"modality": "planned"}, **said)  # "a truce would take hold"
+    agreed = mention(2, 9, **said)
+    assert sorted(fuse_all([foretold, agreed], never_related).values()) == [[1, 2]]
+    # A planned strike is still not the strike.
+    planned = mention(3, 12, record={"modality": "planned"})
+    assert sorted(fuse_all([mention(4, 12), planned], never_related).values()) == [[3], [4]]
+
+
+def test_the_side_that_struck_named_as_the_dead_is_another_event() -> None:
+    # "Turkish jets struck regime positions" against "13 Syrian soldiers killed": the
+    # report names only the dead, and they are the other event's attackers.
+    strike = mention(1, 3, actor1="turkish_armed_forces", actor2="syrian_government_forces")
+    dead = mention(2, 3, actor1=None, actor2="turkish_armed_forces")
+    also_struck = mention(3, 3, actor1=None, actor2="syrian_government_forces")
+    clusters = fuse_all([strike, dead, also_struck], never_related)
+    assert sorted(clusters.values()) == [[1, 3], [2]]
+
+
+def test_the_parties_to_an_agreement_are_named_in_any_order() -> None:
+    # An agreement "between Russia and Turkey" and one "between Turkey and Russia".
+    said = {"sub_event_type": "Agreement", "lat": None, "lon": None}
+    one = mention(1, 5, actor1="russia", actor2="turkey", **said)
+    other = mention(2, 5, actor1="turkey", actor2="russia", **said)
+    assert sorted(fuse_all([one, other], never_related).values()) == [[1, 2]]

@@ -13,7 +13,7 @@ from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 from sitrep.fuse.cluster import Assignment, Cluster, Clusterer
-from sitrep.fuse.match import FusionMention, Related, is_response, is_scene
+from sitrep.fuse.match import FusionMention, Related, is_response, is_scene, is_separate
 from sitrep.fuse.pins import PINNABLE
 from sitrep.fuse.summary import summarize
 from sitrep.store.events import EventChange, MentionFacts
@@ -69,6 +69,7 @@ def fusion_mention(facts: MentionFacts) -> FusionMention:
         record=record,
         also_in=tuple(facts.copy_sites),
         response=is_response(record),
+        separate=is_separate(record),
     )
 
 

@@ -26,6 +26,7 @@ __all__ = [
     "date_window",
     "is_response",
     "is_scene",
+    "is_separate",
     "match_score",
 ]
 
@@ -51,8 +52,18 @@ _POLITICAL_VIOLENCE = frozenset().union(*_FAMILIES[:3], {"Attack", "Chemical wea
 # Everything a conflict story may describe as one happening, told from different sides.
 _CONFLICT = _POLITICAL_VIOLENCE | {
     "Disrupted weapons use",
+    "Non-violent transfer of territory",
     "Looting/property destruction",
 }
+# Ground changing hands, told as taken or as given up.
+_TERRITORY = frozenset(
+    {
+        "Government regains territory",
+        "Non-state actor overtakes territory",
+        "Non-violent transfer of territory",
+    }
+)
+_HANDED_OVER = 0.6
 _SAME_STORY_TYPES = 0.6
 _SAME_ARTICLE_LIFT = 1.3
 _UNDATED_IN_STORY = 0.7  # an undated sentence fits its own story's events, loosely
@@ -60,6 +71,9 @@ _NEAR_KM = 2.0  # slack added to the radii: reports of one strike may name point
 # Statements and agreements: a place that does not fit is a doubt (see _place_fit).
 _SAID = frozenset({"Official statement/accusation", "Agreement"})
 _ELSEWHERE_SAID = 0.75
+# Acts whose two actors are parties, not attacker and target: "Russia and Turkey agreed"
+# and "Turkey reached a deal with Russia" name the same sides.
+_PARTIES = frozenset({"Agreement"})
 
 Related = Callable[[str, str], bool]
 # Location roles that do not say where the event happened ("the Britain-based monitor",
@@ -73,12 +87,23 @@ _RESPONSE = re.compile(
     r"\b(?:retaliat\w*|in response|responded|(?:hit|hits|hitting|struck|strike) back)\b", re.I
 )
 _NOT_THE_RESPONSE = 0.2
+# "In a separate attack, ...", "Elsewhere, ...": the sentence says it leaves the event
+# its article was telling.
+_SEPARATE = re.compile(
+    r"\b(?:separate(?:ly)?|elsewhere|another (?:attack|strike|raid|incident))\b", re.I
+)
 
 
 def is_response(record: dict[str, Any]) -> bool:
     """Whether a mention's sentence reports a riposte to another event."""
     evidence = record.get("evidence") or {}
     return bool(_RESPONSE.search(str(evidence.get("text") or "")))
+
+
+def is_separate(record: dict[str, Any]) -> bool:
+    """Whether a mention's sentence says it tells another event than its article's."""
+    evidence = record.get("evidence") or {}
+    return bool(_SEPARATE.search(str(evidence.get("text") or "")))
 
 
 def is_scene(location: dict[str, Any]) -> bool:
@@ -107,6 +132,7 @@ class FusionMention:
     record: dict[str, Any]  # the stored mention record, for summaries
     also_in: tuple[str, ...] = ()  # outlets that ran copies of the article
     response: bool = False  # the sentence reports a riposte ("in retaliation")
+    separate: bool = False  # the sentence leaves its article's event ("in a separate attack")
 
 
 def date_window(mention: FusionMention) -> int:
@@ -120,6 +146,8 @@ def compatible_types(a: str, b: str) -> float:
         return 1.0
     if any(a in family and b in family for family in _FAMILIES):
         return 0.8
+    if {a, b} <= _TERRITORY:
+        return _HANDED_OVER  # "the rebels withdrew" and "the army took the town"
     return 0.7 if a in _POLITICAL_VIOLENCE and b in _POLITICAL_VIOLENCE else 0.0
 
 
@@ -144,6 +172,8 @@ def match_score(
     """How well ``mention`` fits ``event``: the product of the type, date, place and actor
     fits, with a lift (unless ``lift`` is off) when the event already holds a sentence
     of the same article."""
+    if mention.separate and mention.article_id in event.articles:
+        return 0.0
     parts = (
         _type_fit(mention, event),
         _date_fit(mention, event.day, event.window)
@@ -171,8 +201,14 @@ def _type_fit(mention: FusionMention, event: EventProfile) -> float:
         # Within one story, "army units moved in" (a deployment) after "the army took the
         # town" (a capture) is the same happening told from another side.
         fit = _SAME_STORY_TYPES if _conflict(mention.sub_event_type, event.types) else 0.0
-    riposte = 1.0 if mention.response == event.response else _NOT_THE_RESPONSE
-    return fit * _modality_fit(mention, event.modality) * riposte
+    return fit * _modality_fit(mention, event.modality) * _riposte_fit(mention, event)
+
+
+def _riposte_fit(mention: FusionMention, event: EventProfile) -> float:
+    """A riposte is not the attack it answers, even on the same day and in the same area."""
+    if mention.response == event.response:
+        return 1.0
+    return _NOT_THE_RESPONSE
 
 
 def _conflict(sub_event_type: str, types: set[str]) -> bool:
@@ -180,7 +216,11 @@ def _conflict(sub_event_type: str, types: set[str]) -> bool:
 
 
 def _modality_fit(mention: FusionMention, modality: str) -> float:
-    """A plan ("will begin patrols") is not the event that later happens, nor one denied."""
+    """A plan ("will begin patrols") is not the event that later happens, nor one denied.
+    What is said and agreed is one act however it is told: "a truce would take hold" and
+    "the truce collapsed" are the same truce."""
+    if mention.sub_event_type in _SAID:
+        return 1.0
     ours = str(mention.record.get("modality") or "asserted")
     return 1.0 if (ours == "planned") == (modality == "planned") else 0.0
 
@@ -211,13 +251,12 @@ def _actor_fit(mention: FusionMention, event: EventProfile, related: Related) ->
     """Actors are compared side by side: attacker with attacker, target with target. A
     report naming only the target and an event naming only the attacker do not differ;
     they each leave a side unnamed."""
-    if _reversed(mention, event, related):
+    if mention.sub_event_type in _POLITICAL_VIOLENCE and _reversed(mention, event, related):
         return 0.2  # the other side hitting back: a retaliation, not the same strike
-    sides = [
-        _side_fit(actor, group, related)
-        for actor, group in ((mention.actor1, event.attackers), (mention.actor2, event.targets))
-        if actor and group
-    ]
+    sides = _sides(mention.actor1, mention.actor2, event, related)
+    if mention.sub_event_type in _PARTIES:
+        swapped = _sides(mention.actor2, mention.actor1, event, related)
+        sides = max(sides, swapped, key=lambda fits: (min(fits, default=1.0), len(fits)))
     if not sides:
         return 0.9  # no side named on both: unnamed, a doubt
     if mention.article_id in event.articles:
@@ -226,6 +265,17 @@ def _actor_fit(mention: FusionMention, event: EventProfile, related: Related) ->
     if max(sides) >= 0.9 and min(sides) < 0.9:
         return 0.7  # one side agrees, the other is named differently: a doubt
     return min(sides)
+
+
+def _sides(
+    actor1: str | None, actor2: str | None, event: EventProfile, related: Related
+) -> list[float]:
+    """How each side the mention names fits the same side of the event."""
+    return [
+        _side_fit(actor, group, related)
+        for actor, group in ((actor1, event.attackers), (actor2, event.targets))
+        if actor and group
+    ]
 
 
 def _side_fit(actor: str, group: set[str], related: Related) -> float:
@@ -237,13 +287,20 @@ def _side_fit(actor: str, group: set[str], related: Related) -> float:
 
 
 def _reversed(mention: FusionMention, event: EventProfile, related: Related) -> bool:
-    """Whether the mention's attacker is the event's target and not also its attacker."""
+    """Whether the mention has the sides the other way round: its attacker is only the
+    event's target, or its target only the event's attacker ("four Turkish soldiers
+    killed" against "Turkish jets struck regime positions")."""
 
     def among(actor: str | None, group: set[str]) -> bool:
         return actor is not None and any(actor == g or related(actor, g) for g in group)
 
-    return (
-        among(mention.actor1, event.targets)
-        and not among(mention.actor1, event.attackers)
-        and (mention.actor2 is None or among(mention.actor2, event.attackers))
+    attacker, target = mention.actor1, mention.actor2
+    hit_back = (
+        among(attacker, event.targets)
+        and not among(attacker, event.attackers)
+        and (target is None or among(target, event.attackers))
     )
+    struck = (
+        among(target, event.attackers) and not among(target, event.targets) and attacker is None
+    )
+    return hit_back or struck
