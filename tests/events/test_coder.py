@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -13,16 +12,6 @@ from sitrep.service import Service
 from sitrep.settings import Settings
 
 GOLDEN = Path(__file__).parent.parent / "fixtures" / "golden"
-
-
-@pytest.fixture(scope="module")
-def coder_service(
-    small_gazetteer: Path, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Service]:
-    data = tmp_path_factory.mktemp("coder")
-    settings = Settings.load(env={}, data_dir=str(data), gazetteer_path=str(small_gazetteer))
-    with Service(settings) as service:
-        yield service
 
 
 @pytest.fixture(scope="module")

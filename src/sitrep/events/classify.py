@@ -67,7 +67,7 @@ PROTEST = "@protest"  # placeholder until the whole text shows which kind of pro
 # Killing that ACLED files as violence against civilians whoever the victims once were.
 _ONE_SIDED = frozenset({"execute", "execution", "behead", "massacre", "torture", "slaughter"})
 _STATEMENT_ROOTS = frozenset(
-    {"condemn", "accuse", "denounce", "blame", "deplore", "criticize", "criticise", "decry"}
+    {"condemn", "accuse", "denounce", "blame", "deplore", "criticize", "criticise", "decry", "urge"}
 )
 _UNREAL_HEADS = frozenset(
     {"attempt", "try", "seek", "plan", "aim", "threaten", "vow", "bid", "prepare", "intend"}
@@ -75,6 +75,10 @@ _UNREAL_HEADS = frozenset(
 )
 _MODALS = frozenset({"will", "would", "could", "may", "might", "should", "shall", "can"})
 _BACKGROUND_PREPS = frozenset({"despite", "amid", "amidst"})
+# "troops backed by Russian warplanes took ...": the support describes who took it.
+_SUPPORT_HEADS = frozenset({"back", "support", "aid", "assist", "cover", "escort"})
+# "in response to the attack that killed ...": what is answered is background.
+_ANSWERED = frozenset({"response", "retaliation", "revenge", "reprisal"})
 _REASON_PREPS = frozenset({"for", "over", "due", "because", "after", "following", "on"})
 _TOPIC_PREPS = frozenset({"against", "over", "about", "for", "following", "after", "at", "of"})
 _TOPIC_VERBS = frozenset({"demand", "denounce", "condemn", "call", "decry", "mourn", "protest"})
@@ -120,9 +124,9 @@ NOTHING = Classification(None, None, 0.0, None)
 @cache
 def load_english_model() -> Language:
     """Load the pinned English spaCy model, once per process, on first use."""
-    import spacy
+    from sitrep.nlp.pipeline import load_model
 
-    return spacy.load(MODEL_NAME)
+    return load_model()
 
 
 def classify(text: str) -> Classification:
@@ -261,27 +265,34 @@ class _Context:
         return _agent_side(self, head) == "gov" or bool(hit)
 
     def _statement(self, hits: list[_Hit]) -> list[_Hit]:
-        """ "X condemned the attack on Y" is a statement, unless Y is a specific event."""
+        """ "X condemned the attack on Y" is a statement, unless Y is a specific event. The
+        condemning verb may be the sentence's own or hang from what it asserts ("said ...
+        but accused Moscow of ...", "issued a statement condemning ...")."""
         roots = [
             h
             for h in hits
             if h.label == STATEMENT
-            and h.token.dep_ == "ROOT"
             and h.token.lemma_.lower() in _STATEMENT_ROOTS
+            and _asserted(h.token)
             and self.sentence(h.token) == 0
         ]
         if not roots:
             return hits
-        root = roots[0]
-        about = {t.i for c in root.token.children if "subj" not in c.dep_ for t in c.subtree}
+        about = {
+            t.i
+            for root in roots
+            for c in root.token.children
+            if "subj" not in c.dep_
+            for t in c.subtree
+        }
         out = [
             _Hit(h.label, h.weight * 0.7, h.trigger, h.token)
             if h.token.i in about and h.weight < 0.85
             else h
             for h in hits
-            if h is not root
+            if h is not roots[0]
         ]
-        return [*out, _Hit(STATEMENT, 0.8, root.trigger, root.token)]
+        return [*out, _Hit(STATEMENT, 0.8, roots[0].trigger, roots[0].token)]
 
     def _handover(self, hits: list[_Hit]) -> list[_Hit]:
         """Ground changing hands "without a fight", by handover, or after the other side
@@ -299,6 +310,17 @@ class _Context:
         return hits + boosted
 
 
+def _asserted(verb: Token) -> bool:
+    """Whether a verb is what its sentence asserts: the root, or joined to it through
+    coordination, reported speech or the statement it describes."""
+    token = verb
+    while token.dep_ != "ROOT":
+        if token.dep_ not in ("conj", "ccomp", "acl", "xcomp", "dobj") or token.head is token:
+            return False
+        token = token.head
+    return True
+
+
 def _modality_factor(token: Token) -> float:
     """Attempts, plans and background ("despite the strikes") count less than facts."""
     factor = 1.0
@@ -311,7 +333,20 @@ def _modality_factor(token: Token) -> float:
         factor *= 0.6  # "an attempt to capture", "plans to attack"
     if any(a.dep_ == "prep" and a.lower_ in _BACKGROUND_PREPS for a in token.ancestors):
         factor *= 0.6
+    if _supporting(token):
+        factor *= 0.5
+    if any(a.lemma_.lower() in _ANSWERED and a.pos_ == "NOUN" for a in token.ancestors):
+        factor *= 0.5
     return factor
+
+
+def _supporting(token: Token) -> bool:
+    """Whether the trigger names the support of the event's actor ("troops supported by
+    air strikes", "rebels backed by Turkey") rather than the event."""
+    for ancestor in (token, *token.ancestors):
+        if ancestor.lemma_.lower() in _SUPPORT_HEADS and ancestor.dep_ in ("acl", "relcl"):
+            return ancestor.head.pos_ in ("NOUN", "PROPN")
+    return False
 
 
 def _topic(protest: Token) -> set[int]:
@@ -454,7 +489,7 @@ def _territory_side(context: _Context, head: Token, found: Match) -> str | None:
 # --- rules ------------------------------------------------------------------------------
 
 
-_STRONG_REGAIN = frozenset({"recapture", "retake", "regain", "liberate", "reclaim"})
+_STRONG_REGAIN = frozenset({"recapture", "retake", "regain", "liberate", "reclaim", "reenter"})
 
 
 def _rule_territory(context: _Context, found: Match, regain: bool) -> _Label | None:
@@ -472,7 +507,7 @@ def _rule_territory(context: _Context, found: Match, regain: bool) -> _Label | N
             return _territory(context, head, found, regain) if armed or place else None
         taker = _agent_side(context, head)
         return _Label(ABDUCTION if taker == "nonstate" else ARRESTS, scope)
-    strong = regain and head.lemma_.lower() in _STRONG_REGAIN
+    strong = regain and head.lemma_.lower().replace("-", "") in _STRONG_REGAIN
     return _territory(context, head, found, regain) if place or strong else None
 
 

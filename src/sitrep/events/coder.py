@@ -146,7 +146,7 @@ class Coder:
                 mention = self._claim(mention, sentence, claimer)
             if _says_something(mention):
                 story.mentions.append(mention)
-        narrated = narrative_times(times, segment.text)
+        narrated = narrative_times(times, doc)
         story.last_time = narrated[-1] if narrated else story.last_time
 
     def _claim(self, mention: EventMention, sentence: Span, claimer: Token) -> EventMention:
@@ -448,8 +448,11 @@ def _national_arms(span: Span) -> Span | None:
 
 
 def _national_modifier(trigger: Token) -> Span | None:
-    """ "Russian" in "Russian air support": a nationality qualifying the trigger noun."""
-    for token in (trigger, *trigger.children, trigger.head):
+    """ "Russian" in "Russian air support": a nationality qualifying the trigger noun, not
+    the victims it acts on ("killed 20 Turkish soldiers")."""
+    modifiers = [c for c in trigger.children if c.dep_ in ("amod", "compound", "nmod")]
+    heads = [trigger.head] if trigger.dep_ in ("compound", "amod") else []
+    for token in (trigger, *modifiers, *heads):
         for child in token.children:
             if child.dep_ in ("amod", "compound", "nmod") and child.ent_type_ in ("NORP", "GPE"):
                 return child.doc[child.i : child.i + 1]

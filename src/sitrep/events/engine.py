@@ -23,7 +23,7 @@ from sitrep.settings import Settings
 __all__ = ["CODER_RULES_VERSION", "CodingReport", "EventCoder", "load_coder"]
 
 # Bump when the coder's own rules change, so that `sitrep process --recode` recodes.
-CODER_RULES_VERSION = "3"
+CODER_RULES_VERSION = "4"
 
 
 @dataclass

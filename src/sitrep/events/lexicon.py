@@ -3,7 +3,8 @@ and matched against parsed text.
 
 The YAML file says what the words are and how patterns are written; this module reads
 it once per process, compiles the patterns into an index by first word, and finds
-matches in a sequence of spaCy tokens: on lower-cased text or lemma, hyphens ignored,
+matches in a sequence of spaCy tokens: on lower-cased text or lemma, hyphens ignored
+(between tokens and inside them),
 longest match first, so that a blocker such as "stun grenade" hides "grenade".
 """
 
@@ -126,10 +127,15 @@ def _word(written: str) -> Word:
     return Word(text.lower(), pos or None)
 
 
+def _forms(token: Token) -> set[str]:
+    """The token's lower-cased text and lemma, hyphens dropped ("re-entered": "reentered")."""
+    return {form.replace("-", "") for form in (token.lower_, token.lemma_.lower())}
+
+
 def _fits(word: Word, token: Token) -> bool:
     if word.pos is not None and token.pos_ != word.pos:
         return False
-    return word.text in ("*", token.lower_, token.lemma_.lower())
+    return word.text == "*" or word.text in _forms(token)
 
 
 def match(tokens: Sequence[Token], index: Index) -> list[Match]:
@@ -141,7 +147,7 @@ def match(tokens: Sequence[Token], index: Index) -> list[Match]:
     stream = [token for token in tokens if token.text not in _HYPHENS]
     found: list[Match] = []
     for start, token in enumerate(stream):
-        for key in {token.lower_, token.lemma_.lower()}:
+        for key in _forms(token):
             for pattern in index.get(key, ()):
                 window = stream[start : start + len(pattern.words)]
                 if len(window) == len(pattern.words) and all(

@@ -57,18 +57,31 @@ def assign_roles(sentence: Span, trigger: Token, actors: Sequence[Span]) -> Role
         return Roles(None, None, ())
     covered = {i: span.start for span in actors for i in range(span.start, span.end)}
     labelled = [(span, _relation(span, trigger, covered)) for span in actors]
+    if trigger.dep_ == "acl" and trigger.tag_ == "VBN":  # "Turkish soldiers killed in Idlib"
+        described = trigger.head.i
+        labelled = [(s, "patient" if s.start <= described < s.end else r) for s, r in labelled]
     verb = _passive_verb(trigger)
     if verb is not None:  # "soldiers were killed by Syrian shelling": they are its target
         labelled = [(span, role or _relation(span, verb, covered)) for span, role in labelled]
+    blame = _blame_verb(trigger)
+    if blame is not None:  # "the monitor blamed Russian jets for the strikes"
+        labelled = [(span, _blamed_role(span, blame) or role) for span, role in labelled]
     headline = _headline_passive(trigger)
     if headline:  # "13 Syrian soldiers killed": the dead, not the killers
         labelled = [(span, "patient" if role == "agent" else role) for span, role in labelled]
     agents = [s for s, role in labelled if role == "agent"]
     patients = [s for s, role in labelled if role == "patient"]
-    actor1 = agents[0] if agents else _nearest(actors, trigger, before=True, taken=patients)
+    sources = [s for s, role in labelled if role == "source"]
+    actor1 = (
+        agents[0] if agents else _nearest(actors, trigger, before=True, taken=patients + sources)
+    )
     if headline and not agents:
         actor1 = None  # the headline names who died, not who killed them
-    actor2 = patients[0] if patients else _nearest(actors, trigger, before=False, taken=[actor1])
+    actor2 = (
+        patients[0]
+        if patients
+        else _nearest(actors, trigger, before=False, taken=[actor1, *sources])
+    )
     if actor2 is not None and actor1 is not None and actor2.start == actor1.start:
         actor2 = None
     # "from rebel and terrorist groups": the first of coordinated actors leads.
@@ -91,6 +104,31 @@ def assign_roles(sentence: Span, trigger: Token, actors: Sequence[Span]) -> Role
 
 _CASUALTY_VERBS = frozenset({"killed", "wounded", "injured", "hurt", "dead"})
 _REPORTED = frozenset({"report", "fear", "believe", "confirm"})
+
+
+_BLAME_VERBS = frozenset({"blame", "accuse", "hold"})
+
+
+def _blame_verb(trigger: Token) -> Token | None:
+    """The verb that lays the event at someone's door: "blamed Russian jets for the
+    strikes" (the trigger is what they are blamed for), "blamed government aircraft"
+    (the trigger is who is blamed)."""
+    head = trigger.head
+    if trigger.dep_ == "pobj" and head.dep_ == "prep" and head.lower_ in ("for", "of"):
+        head = head.head
+    elif trigger.dep_ != "dobj":
+        return None
+    return head if head.lemma_.lower() in _BLAME_VERBS and head.pos_ == "VERB" else None
+
+
+def _blamed_role(span: Span, blame: Token) -> str | None:
+    """The blamed are the agents; who blames them is a source, not a side."""
+    token = span.root
+    if token.head.i == blame.i and token.dep_ == "dobj":
+        return "agent"
+    if token.head.i == blame.i and token.dep_ in _AGENT_DEPS:
+        return "source"
+    return None
 
 
 def _headline_passive(trigger: Token) -> bool:
@@ -179,20 +217,72 @@ def _same_predicate(head: Token, trigger: Token) -> bool:
     """The trigger is a noun ("bombardment") or an xcomp of the verb the actor hangs from."""
     if trigger.head.i == head.i and trigger.dep_ in ("xcomp", "dobj", "ccomp", "pobj"):
         return True
-    # "soldiers were killed in an air strike": the strike's victims hang from "killed".
+    # "soldiers were killed in an air strike": the strike's victims hang from "killed",
+    # or from the verb it is joined to ("were killed and five others wounded in ...",
+    # "forces neutralised 309 soldiers and destroyed helicopters").
     via = trigger.head
-    return trigger.dep_ == "pobj" and via.dep_ == "prep" and via.head.i == head.i
+    joined = {head.i, *(t.i for t in head.conjuncts)}
+    if via.i in joined and via.i != head.i and trigger.dep_ in ("dobj", "pobj"):
+        return True
+    return trigger.dep_ == "pobj" and via.dep_ == "prep" and via.head.i in joined
 
 
 def _nearest(
     actors: Sequence[Span], trigger: Token, *, before: bool, taken: Sequence[Span | None]
 ) -> Span | None:
     used = {s.start for s in taken if s is not None}
+    actors = [s for s in actors if not _own_clause(s, trigger) and not _above(s, trigger)]
     if before:
         options = [s for s in actors if s.end <= trigger.i and s.start not in used]
         return options[-1] if options else None
     options = [s for s in actors if s.start > trigger.i and s.start not in used]
     return options[0] if options else None
+
+
+_CLAUSES = frozenset({"advcl", "ccomp", "conj", "parataxis"})
+_RELATIVES = frozenset({"that", "which", "who", "whom", "whose"})
+
+
+def _own_clause(span: Span, trigger: Token) -> bool:
+    """Whether the actor is acted on in another clause with a subject of its own: in
+    "soldiers killed in a regime air strike, as the armed forces continued to pound
+    regime positions", the positions are what the armed forces pound, not the strike's
+    target. The subject of such a clause may still be the trigger's actor ("forces
+    entered the town, SANA reported, taking ..."), and what the trigger itself says
+    ("said regime forces must withdraw") is its own."""
+    path = {trigger.i, *(a.i for a in trigger.ancestors)}
+    token = span.root
+    while token.i not in path and token.head.i != token.i:
+        subject = any(
+            c.dep_ in ("nsubj", "nsubjpass")
+            and c.lower_ not in _RELATIVES
+            and not span.start <= c.i < span.end
+            for c in token.children
+        )
+        if token.dep_ in _CLAUSES and subject and token.head.i != trigger.i:
+            return True
+        token = token.head
+    return False
+
+
+def _above(span: Span, trigger: Token) -> bool:
+    """Whether the actor acts in the clause that a noun the trigger describes sits in: in
+    "Turkey held funerals for soldiers killed in a regime air strike", Turkey holds the
+    funerals; the strike is told inside a description of the soldiers."""
+    path = [trigger, *trigger.ancestors]
+    # "soldiers killed in ...": a passive participle describing its noun; an active one
+    # ("a statement condemning ...") still speaks for the clause it sits in.
+    ceiling = next((n for n, t in enumerate(path) if t.dep_ == "acl" and t.tag_ == "VBN"), None)
+    if ceiling is None or ceiling + 1 >= len(path):
+        return False
+    above = {t.i for t in path[ceiling + 2 :]}  # beyond the noun the clause describes
+    token = span.root
+    for node in (token, *token.ancestors):
+        if node.i in {t.i for t in path[: ceiling + 2]}:
+            return False
+        if node.i in above:
+            return True
+    return False
 
 
 def _qualifies(span: Span, covered: dict[int, int]) -> bool:

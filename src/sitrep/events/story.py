@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from spacy.tokens import Span, Token
+from spacy.tokens import Doc, Span, Token
 
 from sitrep.events.classify import Classification
 from sitrep.events.framing import days_relative
@@ -65,19 +65,50 @@ def mention_date(
     shift = days_relative(trigger)
     if shift is not None:  # "the strikes came a day after troops captured the town"
         return _shifted(inside, story, shift, _main_subject(trigger))
-    if inside:
-        return inside[0].first, inside[0].precision, inside[0].text
-    if told is not None:
+    own, placed = _attached(inside, trigger)
+    if own is not None and (placed or told is None):
+        return own.first, own.precision, own.text
+    if told is not None:  # what the sentence retells is surer than a time the parse cannot place
         return told.date, told.date_precision, told.date_text
     if trigger.pos_ in ("NOUN", "PROPN") and not _narrative(sentence):
         return None, "unknown", None
     earlier = [t for t in times if t.end <= sentence.start_char]
-    before = narrative_times(earlier, sentence.doc.text) or (
+    before = narrative_times(earlier, sentence.doc) or (
         [story.last_time] if story.last_time else []
     )
     if before:
         return before[-1].first, before[-1].precision, before[-1].text
     return story.anchor, "week", None
+
+
+def _attached(inside: list[TimeRef], trigger: Token) -> tuple[TimeRef | None, bool]:
+    """The sentence's time expression that dates the trigger: the one nearest it in the
+    parse ("funerals on Friday for soldiers killed in an air strike on Thursday evening":
+    the strike was on Thursday), among those that reach it without passing through a
+    clause of their own ("the town government forces had captured in February") or
+    naming another event ("in response to the February 27 attack"). When the parse
+    places none, the first in the sentence; the flag says whether the parse placed it."""
+    chain = [trigger, *trigger.ancestors]
+    steps = {token.i: n for n, token in enumerate(chain)}
+    doc = trigger.doc
+
+    def distance(time: TimeRef) -> int | None:
+        span = doc.char_span(time.start, time.end, alignment_mode="expand")
+        if span is None:
+            return None
+        naming = doc.text[: time.start].rstrip().lower().endswith(_NAMING)
+        for node in (span.root, *span.root.ancestors):
+            if node.i in steps:
+                return None if naming and node.i != trigger.i else steps[node.i]
+            own = node.head.i == trigger.i  # "the ceasefire that came into force on Friday"
+            if node.dep_ in _CLAUSES and node.pos_ in ("VERB", "AUX") and not own:
+                return None
+        return None
+
+    placed = [(d, n) for n, time in enumerate(inside) if (d := distance(time)) is not None]
+    if placed:
+        return inside[min(placed)[1]], True
+    return (inside[0] if inside else None), False
 
 
 def _shifted(
@@ -97,9 +128,10 @@ def _shifted(
     return base + timedelta(days=days), "day", None
 
 
-def narrative_times(times: list[TimeRef], text: str) -> list[TimeRef]:
+def narrative_times(times: list[TimeRef], doc: Doc) -> list[TimeRef]:
     """Times that set when the story is, not those naming another event: "on Sunday"
     carries to the sentences after it, "the February 27 attack" does not."""
+    text = doc.text
     return [
         t
         for t in times
@@ -114,6 +146,8 @@ _SINCE = re.compile(r"\bsince\b[^.;!?]*$", re.I)
 
 
 _NAMING = (" the", " this", " that", "'s", "’s")
+# Clauses of their own: a time inside one dates its verb, not the trigger outside it.
+_CLAUSES = frozenset({"relcl", "advcl", "ccomp", "acl", "conj", "parataxis", "xcomp", "pcomp"})
 
 
 def _main_subject(trigger: Token) -> str | None:
@@ -171,12 +205,17 @@ def told_before(
     trigger: Token, verdict: Classification, mentions: list[EventMention]
 ) -> EventMention | None:
     """The earlier mention a definite event noun refers back to ("the attack"), or the
-    subject of the trigger verb does ("the raids hit a crowded market")."""
-    if trigger.pos_ == "VERB":
-        subject = next((c for c in trigger.children if c.dep_ == "nsubj"), None)
-        if subject is None or subject.lower_ not in _VIOLENT_NOUNS or not _definite(subject):
-            return None
+    subject of the trigger verb does ("the raids hit a crowded market", "the unit was
+    hit"), or that the sentence lays at someone's door ("officials blamed Syrian
+    aircraft")."""
+    if verdict.event_type in VIOLENT and trigger.sent.root.lemma_.lower() in _BLAME:
         return latest_violent(mentions)
+    if trigger.pos_ == "VERB":
+        subject = next((c for c in trigger.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if subject is None or not _definite(subject):
+            return None
+        struck = subject.dep_ == "nsubjpass" and verdict.event_type in VIOLENT
+        return latest_violent(mentions) if struck or subject.lower_ in _VIOLENT_NOUNS else None
     if trigger.pos_ != "NOUN" or not _definite(trigger):
         return None
     same = [m for m in mentions if m.event_type == verdict.event_type]
@@ -186,8 +225,13 @@ def told_before(
     return violent[-1] if violent and verdict.event_type in VIOLENT else None
 
 
+_BLAME = frozenset({"blame", "accuse"})
+
+
 def _definite(noun: Token) -> bool:
+    """ "the strike", "this attack", "Thursday's strike"."""
     return any(
-        c.dep_ == "det" and c.lower_ in ("the", "this", "that", "these", "those")
+        (c.dep_ == "det" and c.lower_ in ("the", "this", "that", "these", "those"))
+        or c.dep_ == "poss"
         for c in noun.children
     )

