@@ -10,7 +10,13 @@ import pytest
 
 from sitrep.fuse.cluster import Clusterer
 from sitrep.fuse.engine import fuse_all
-from sitrep.fuse.match import FusionMention, compatible_types, is_response, is_separate
+from sitrep.fuse.match import (
+    FusionMention,
+    compatible_types,
+    counts_casualties_only,
+    is_response,
+    is_separate,
+)
 
 
 def mention(id: int, day: int, lat: float = 35.5, lon: float = 36.6, **extra: Any) -> FusionMention:
@@ -226,3 +232,42 @@ def test_the_parties_to_an_agreement_are_named_in_any_order() -> None:
     one = mention(1, 5, actor1="russia", actor2="turkey", **said)
     other = mention(2, 5, actor1="turkey", actor2="russia", **said)
     assert sorted(fuse_all([one, other], never_related).values()) == [[1, 2]]
+
+
+@pytest.mark.parametrize(
+    ("trigger", "sub_event_type", "only"),
+    [
+        ("Wounded", "Armed clash", True),
+        ("killed", "Attack", True),
+        ("air strike", "Air/drone strike", False),
+        ("killed", "Agreement", False),
+    ],
+)
+def test_what_counts_its_dead_alone(trigger: str, sub_event_type: str, only: bool) -> None:
+    record = {"trigger": trigger, "sub_event_type": sub_event_type}
+    assert counts_casualties_only(record) is only
+
+
+def test_a_report_of_the_dead_alone_fits_any_violence_of_its_story() -> None:
+    # "Wounded soldiers were brought to hospitals": coded a clash (soldiers on both sides
+    # by the classifier's guess), it fits the story's air strike as well as its capture.
+    strike = mention(1, 3, sub_event_type="Air/drone strike", actor1=None)
+    capture = mention(
+        2, 3, article_id=1, sub_event_type="Government regains territory", lat=36.2, lon=37.1
+    )
+    wounded = {"sub_event_type": "Armed clash", "lat": None, "lon": None, "actor1": None}
+    told_by_its_dead = mention(3, 3, article_id=1, casualties_only=True, **wounded)
+    clusters = fuse_all([strike, capture, told_by_its_dead], never_related)
+    assert sorted(clusters.values()) == [[1, 3], [2]]  # an even fit: the older event
+    guessed = mention(4, 3, article_id=1, **wounded)  # the guess taken at its word
+    clusters = fuse_all([strike, capture, guessed], never_related)
+    assert sorted(clusters.values()) == [[1], [2, 4]]
+
+
+def test_ties_go_to_the_event_more_reports_hold() -> None:
+    clusterer = Clusterer(never_related)
+    clusterer.add(mention(1, 3, lat=35.50))
+    clusterer.add(mention(2, 3, lat=35.60))
+    clusterer.add(mention(3, 3, lat=35.60))
+    between = clusterer.add(mention(4, 3, lat=35.55))  # as near one event as the other
+    assert between.event_key == "ev-2"

@@ -87,9 +87,11 @@ class Clusterer:
             self._index(cluster)
 
     def add(self, mention: FusionMention) -> Assignment:
+        candidates = {c.key: c for c in self._candidates(mention)}
         scored = sorted(
-            ((self._score(mention, c), c.key) for c in self._candidates(mention)),
-            key=lambda pair: (-pair[0], pair[1]),  # ties go to the older key: deterministic
+            ((self._score(mention, c), c.key) for c in candidates.values()),
+            # Ties go to the event more reports already hold, then to the older key.
+            key=lambda pair: (-round(pair[0], 6), -len(candidates[pair[1]].members), pair[1]),
         )
         scored = [(s, k) for s, k in scored if s >= self.threshold - _REVIEW_MARGIN]
         best = scored[0] if scored and scored[0][0] >= self.threshold else None

@@ -13,7 +13,14 @@ from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 from sitrep.fuse.cluster import Assignment, Cluster, Clusterer
-from sitrep.fuse.match import FusionMention, Related, is_response, is_scene, is_separate
+from sitrep.fuse.match import (
+    FusionMention,
+    Related,
+    counts_casualties_only,
+    is_response,
+    is_scene,
+    is_separate,
+)
 from sitrep.fuse.pins import PINNABLE
 from sitrep.fuse.summary import summarize
 from sitrep.store.events import EventChange, MentionFacts
@@ -70,6 +77,7 @@ def fusion_mention(facts: MentionFacts) -> FusionMention:
         also_in=tuple(facts.copy_sites),
         response=is_response(record),
         separate=is_separate(record),
+        casualties_only=counts_casualties_only(record),
     )
 
 

@@ -23,6 +23,7 @@ __all__ = [
     "EventProfile",
     "FusionMention",
     "compatible_types",
+    "counts_casualties_only",
     "date_window",
     "is_response",
     "is_scene",
@@ -65,6 +66,12 @@ _TERRITORY = frozenset(
 )
 _HANDED_OVER = 0.6
 _SAME_STORY_TYPES = 0.6
+_ANY_VIOLENCE = 0.8  # a report that only counts the dead, against any political violence
+# Triggers that only say someone was killed or hurt, not how.
+_CASUALTY_WORDS = frozenset(
+    "kill killed kills killing wound wounded wounds injure injured dead died death deaths "
+    "casualties".split()
+)
 _SAME_ARTICLE_LIFT = 1.3
 _UNDATED_IN_STORY = 0.7  # an undated sentence fits its own story's events, loosely
 _NEAR_KM = 2.0  # slack added to the radii: reports of one strike may name points apart
@@ -106,6 +113,13 @@ def is_separate(record: dict[str, Any]) -> bool:
     return bool(_SEPARATE.search(str(evidence.get("text") or "")))
 
 
+def counts_casualties_only(record: dict[str, Any]) -> bool:
+    """Whether a mention of violence was coded from its dead and wounded alone ("13
+    soldiers killed"): its trigger names no weapon and no kind of fighting."""
+    trigger = str(record.get("trigger") or "").lower()
+    return trigger in _CASUALTY_WORDS and record.get("sub_event_type") in _POLITICAL_VIOLENCE
+
+
 def is_scene(location: dict[str, Any]) -> bool:
     """Whether a mention's location is where its event happened, as far as it says."""
     return location.get("role") not in _NOT_THE_SCENE
@@ -133,6 +147,7 @@ class FusionMention:
     also_in: tuple[str, ...] = ()  # outlets that ran copies of the article
     response: bool = False  # the sentence reports a riposte ("in retaliation")
     separate: bool = False  # the sentence leaves its article's event ("in a separate attack")
+    casualties_only: bool = False  # violence told by its dead alone: any kind may fit
 
 
 def date_window(mention: FusionMention) -> int:
@@ -193,6 +208,12 @@ def match_score(
 
 def _type_fit(mention: FusionMention, event: EventProfile) -> float:
     same_story = mention.article_id in event.articles
+    if mention.casualties_only:
+        # "Wounded soldiers were brought to hospitals": violence of some kind, which one
+        # the sentence does not say. Its coded type is the classifier's guess.
+        types = event.types if same_story else {event.sub_event_type}
+        fit = _ANY_VIOLENCE if types & _POLITICAL_VIOLENCE else 0.0
+        return fit * _modality_fit(mention, event.modality) * _riposte_fit(mention, event)
     # Other outlets are matched on the type the event was founded on, so that a chain
     # of "clash" then "capture" then "deployment" cannot walk an event across kinds.
     types = event.types if same_story else {event.sub_event_type}
