@@ -57,6 +57,8 @@ def test_claimant(nlp: Language) -> None:
             "destination",
         ),
         ("Fighters withdrew from Saraqib overnight.", "withdrew", "Saraqib", "origin"),
+        # A headline with no verb: the place it names is where it happens.
+        ("Al-Nayrab under bombardment", "bombardment", "Al-Nayrab", "site"),
     ],
 )
 def test_place_role(nlp: Language, sentence: str, trigger: str, place: str, role: str) -> None:

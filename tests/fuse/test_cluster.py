@@ -70,8 +70,8 @@ def test_plans_and_happenings_stay_apart() -> None:
 def test_ambiguous_mentions_keep_their_alternatives() -> None:
     clusterer = Clusterer(never_related)
     clusterer.add(mention(1, 3, lat=35.50))
-    clusterer.add(mention(2, 3, lat=35.60))  # 11 km north: another event
-    between = clusterer.add(mention(3, 3, lat=35.55))  # 5.5 km from each: fits both
+    clusterer.add(mention(2, 3, lat=35.56))  # 6.7 km north: another event
+    between = clusterer.add(mention(3, 3, lat=35.53))  # 3.3 km from each: fits both
     assert between.event_key in {"ev-1", "ev-2"}
     assert len(between.alternatives) == 1
 
@@ -267,7 +267,16 @@ def test_a_report_of_the_dead_alone_fits_any_violence_of_its_story() -> None:
 def test_ties_go_to_the_event_more_reports_hold() -> None:
     clusterer = Clusterer(never_related)
     clusterer.add(mention(1, 3, lat=35.50))
-    clusterer.add(mention(2, 3, lat=35.60))
-    clusterer.add(mention(3, 3, lat=35.60))
-    between = clusterer.add(mention(4, 3, lat=35.55))  # as near one event as the other
+    clusterer.add(mention(2, 3, lat=35.56))
+    clusterer.add(mention(3, 3, lat=35.56))
+    between = clusterer.add(mention(4, 3, lat=35.53))  # as near one event as the other
     assert between.event_key == "ev-2"
+
+
+def test_two_towns_a_few_kilometres_apart_are_two_places() -> None:
+    # Saraqib and al-Nayrab, about 5 km apart, each named as a town (2 km each).
+    saraqib = mention(1, 3, lat=35.864, lon=36.806)
+    al_nayrab = mention(2, 3, lat=35.860, lon=36.750, actor1=None)
+    near_saraqib = mention(3, 3, lat=35.864, lon=36.806, radius_km=10.0)  # "near Saraqib"
+    clusters = fuse_all([saraqib, al_nayrab, near_saraqib], never_related)
+    assert sorted(clusters.values()) == [[1, 3], [2]]

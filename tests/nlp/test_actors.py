@@ -120,6 +120,7 @@ def test_no_alias_names_two_actors_unless_marked_ambiguous(kb: ActorKB) -> None:
         ("unidentified gunmen", "unidentified_gunmen"),
         ("displaced people", "displaced_people"),
         ("aid workers", "aid_workers"),
+        ("government artillery", "government_forces"),  # a government's guns are its forces
     ],
 )
 def test_find_tricky_surfaces(kb: ActorKB, surface: str, actor_id: str) -> None:
@@ -446,3 +447,12 @@ def test_component_on_the_seed_like_caption(nlp_model: Language) -> None:
 
 def test_the_shared_knowledge_base_loads_once() -> None:
     assert actor_kb() is actor_kb()
+
+
+def test_civilian_staff_of_an_institution_are_not_civilians() -> None:
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sitrep_actors")
+    staff = nlp("Five soldiers and a civilian employee of the armed forces were killed.")
+    assert [s.kb_id_ for s in staff.spans["actors"]] == []
+    people = nlp("Five civilians and a civilian aid worker were killed.")
+    assert [s.kb_id_ for s in people.spans["actors"]][:1] == ["civilians"]

@@ -176,6 +176,8 @@ def place_role(place: Span, trigger: Token, actors: list[Span]) -> str:
         if head.lemma_.lower() in _ADDRESSING_VERBS:
             return "context"  # "Ankara had not told Moscow": a government, not a place
         return "site"  # "forces entered Maaret al-Numan, taking ...": another verb's object
+    if place.root.dep_ == "ROOT" and trigger.i in {t.i for t in place.root.subtree}:
+        return "site"  # a headline with no verb: "Al-Nayrab under bombardment"
     return "context"
 
 

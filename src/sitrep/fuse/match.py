@@ -74,7 +74,6 @@ _CASUALTY_WORDS = frozenset(
 )
 _SAME_ARTICLE_LIFT = 1.3
 _UNDATED_IN_STORY = 0.7  # an undated sentence fits its own story's events, loosely
-_NEAR_KM = 2.0  # slack added to the radii: reports of one strike may name points apart
 # Statements and agreements: a place that does not fit is a doubt (see _place_fit).
 _SAID = frozenset({"Official statement/accusation", "Agreement"})
 _ELSEWHERE_SAID = 0.75
@@ -260,7 +259,9 @@ def _place_fit(mention: FusionMention, points: list[tuple[float, float, float]])
     if mention.lat is None or mention.lon is None or not points:
         return 0.75  # one side does not say where: a doubt, not a misfit
     for lat, lon, radius in points:
-        reach = mention.radius_km + radius + _NEAR_KM
+        # Within the union of the two uncertainties, and no further: two towns a few
+        # kilometres apart, each named as such, are two places.
+        reach = mention.radius_km + radius
         if distance_km(mention.lat, mention.lon, lat, lon) <= reach:
             return 1.0
     # What is said and agreed happens where it is said, and reports place it by the

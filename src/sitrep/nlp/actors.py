@@ -514,6 +514,8 @@ class ActorSpans:
         spans: list[Span] = []
         for mention in self.kb.matches(doc.text):
             actor = self.kb.get(mention.actor_id)
+            if actor.kind == "civilians" and _ON_A_PAYROLL.match(doc.text, mention.end):
+                continue  # "a civilian employee of the armed forces" works for them
             span = doc.char_span(
                 mention.start,
                 mention.end,
@@ -542,6 +544,8 @@ class ActorSpans:
         return [found] if found is not None else []
 
 
+# "civilian" qualifying the staff of an institution, not naming non-combatants.
+_ON_A_PAYROLL = re.compile(r"\s+(?:employees?|staff|personnel|contractors?)\b", re.I)
 _COORDINATED = re.compile(r"\b(?P<word>[A-Za-z-]+),? (?:and|or) $")
 
 
