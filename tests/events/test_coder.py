@@ -11,6 +11,8 @@ from sitrep.records import EventMention
 from sitrep.service import Service
 from sitrep.settings import Settings
 
+from .conftest import CodeText
+
 GOLDEN = Path(__file__).parent.parent / "fixtures" / "golden"
 
 
@@ -478,3 +480,19 @@ def test_a_past_inside_a_future_sentence_happened(coder_service: Service, tmp_pa
     )
     retaken = [e for e in events if e.sub_event_type == "Non-state actor overtakes territory"]
     assert retaken and retaken[0].modality == "asserted"
+
+
+def test_villages_west_of_a_city_are_beside_it(code_text: CodeText) -> None:
+    from sitrep.geo.relative import distance_km
+
+    events = code_text(
+        "Advance near Aleppo\n\nFebruary 10, 2020\n\n"
+        "Government forces captured more villages west of Aleppo on Monday, a monitoring "
+        "group said.\n"
+    )
+    capture = _find(events, "Government regains territory")
+    geo = capture.location.geo if capture.location else None
+    assert geo is not None and geo.lat is not None and geo.lon is not None
+    assert capture.location is not None and capture.location.role == "site"
+    assert geo.lon < 37.1 and geo.geo_precision == 2 and "west of Aleppo" in geo.reasoning
+    assert 10 < distance_km(geo.lat, geo.lon, 36.2, 37.16) < 20  # beside the city, not in it

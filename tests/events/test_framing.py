@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from spacy.language import Language
 
-from sitrep.events.framing import aspirational, claimant, place_role
+from sitrep.events.framing import aspirational, claimant, place_role, running_total
 from sitrep.nlp.pipeline import build_pipeline
 
 
@@ -59,6 +59,15 @@ def test_claimant(nlp: Language) -> None:
         ("Fighters withdrew from Saraqib overnight.", "withdrew", "Saraqib", "origin"),
         # A headline with no verb: the place it names is where it happens.
         ("Al-Nayrab under bombardment", "bombardment", "Al-Nayrab", "site"),
+        # Where the victims were is where it happened; where a force is based is not.
+        (
+            "Syrian shelling killed eight Turkish personnel near Saraqib.",
+            "shelling",
+            "Saraqib",
+            "site",
+        ),
+        # The landmark of where it happened: "villages west of Aleppo".
+        ("The army captured more villages west of Aleppo.", "captured", "Aleppo", "site"),
     ],
 )
 def test_place_role(nlp: Language, sentence: str, trigger: str, place: str, role: str) -> None:
@@ -66,3 +75,20 @@ def test_place_role(nlp: Language, sentence: str, trigger: str, place: str, role
     token = next(t for t in doc if t.text == trigger)
     span = next(s for s in doc.spans["places"] if s.text == place)
     assert place_role(span, token, list(doc.spans["actors"])) == role
+
+
+@pytest.mark.parametrize(
+    ("sentence", "period", "total"),
+    [
+        (
+            "Attacks by regime forces have now killed 15 soldiers in Idlib this month.",
+            "this month",
+            True,
+        ),
+        ("The UN says a million people have been displaced since December.", "December", True),
+        ("Shelling killed 15 soldiers in Idlib last week.", "last week", False),
+        ("The monitor says shelling has killed 13 soldiers.", None, False),
+    ],
+)
+def test_running_total(nlp: Language, sentence: str, period: str | None, total: bool) -> None:
+    assert running_total(next(nlp(sentence).sents), period) is total

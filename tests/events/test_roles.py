@@ -95,3 +95,24 @@ def test_a_hyphenated_retaking_keeps_its_parse(code_text: CodeText) -> None:
     )
     assert event.sub_event_type == "Non-state actor overtakes territory"
     assert _sides(event)[0] == "rebels"
+
+
+def test_the_force_sent_is_what_deploys(code_text: CodeText) -> None:
+    event = _only(
+        code_text(
+            DATELINE + "Iran has sent fighters from the Fatemiyoun to the front lines in Idlib "
+            "province, a British newspaper reported on Sunday.\n"
+        )
+    )
+    assert event.sub_event_type == "Troop deployment/reinforcement"
+    assert event.actor1 is not None and event.actor1.actor_id == "fatemiyoun"
+    assert "iran" in event.actor1.sponsors
+    assert "iran" in {a.actor_id for a in event.associated}  # the state that sent them
+
+
+def test_a_count_kept_over_a_month_is_no_event(code_text: CodeText) -> None:
+    events = code_text(
+        DATELINE + "Attacks by regime forces have now killed 15 Turkish personnel in Idlib "
+        "this month. Shelling killed two Turkish soldiers near Sarmin on Thursday.\n"
+    )
+    assert [e.evidence.text[:8] for e in events] == ["Shelling"]

@@ -280,3 +280,21 @@ def test_two_towns_a_few_kilometres_apart_are_two_places() -> None:
     near_saraqib = mention(3, 3, lat=35.864, lon=36.806, radius_km=10.0)  # "near Saraqib"
     clusters = fuse_all([saraqib, al_nayrab, near_saraqib], never_related)
     assert sorted(clusters.values()) == [[1, 3], [2]]
+
+
+def test_an_event_is_named_as_most_of_its_outlets_spell_its_place() -> None:
+    from sitrep.fuse.summary import summarize
+
+    def report(id: int, spelling: str, outlet: str, confidence: float) -> FusionMention:
+        geo = {"lat": 35.648, "lon": 36.677, "radius_km": 2.0, "geo_precision": 1}
+        location = {"text": spelling, "role": "site", "geo": geo | {"place_id": "167611"}}
+        record = {"modality": "asserted", "location": location}
+        return mention(id, 3, outlet=outlet, confidence=confidence, record=record)
+
+    members = [
+        report(1, "Ma'arrat al-Nu'man", "wire", 0.9),  # the surest, in one outlet
+        report(2, "Maaret al-Numan", "daily", 0.6),
+        report(3, "Maaret al-Numan", "monitor", 0.5),
+    ]
+    record = summarize("ev-1", members, {1: 1.0, 2: 0.9, 3: 0.9}, never_related)
+    assert record["location"]["text"] == "Maaret al-Numan"

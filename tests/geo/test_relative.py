@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from sitrep.geo.relative import destination, distance_km, parse_relative, region_part
+from sitrep.geo.relative import (
+    destination,
+    distance_km,
+    parse_relative,
+    region_part,
+    relative_before,
+)
 
 
 def test_distance_and_bearing() -> None:
@@ -56,3 +62,24 @@ def test_region_part() -> None:
     assert region_part("fighting in southern ") == 180.0
     assert region_part("shelling in the north-western countryside of ") == 315.0
     assert region_part("shelling in ") is None
+
+
+@pytest.mark.parametrize(
+    ("before", "kind", "bearing", "km"),
+    [
+        ("captured more villages west of ", "direction", 270.0, None),
+        ("shelled villages 10 km south of the city of ", "distance", 180.0, 10.0),
+        ("a town about 14 km south-east of ", "distance", 135.0, 14.0),
+    ],
+)
+def test_words_before_a_place_that_put_the_event_beside_it(
+    before: str, kind: str, bearing: float, km: float | None
+) -> None:
+    offset = relative_before(before, "Aleppo")
+    assert offset is not None and offset.anchor == "Aleppo"
+    assert (offset.kind, offset.bearing, offset.distance_km) == (kind, bearing, km)
+
+
+@pytest.mark.parametrize("before", ["the road to ", "fighting in the northern ", "west, in "])
+def test_words_before_a_place_that_do_not(before: str) -> None:
+    assert relative_before(before, "Aleppo") is None

@@ -121,6 +121,7 @@ def test_no_alias_names_two_actors_unless_marked_ambiguous(kb: ActorKB) -> None:
         ("displaced people", "displaced_people"),
         ("aid workers", "aid_workers"),
         ("government artillery", "government_forces"),  # a government's guns are its forces
+        ("Turkish personnel", "turkish_armed_forces"),
     ],
 )
 def test_find_tricky_surfaces(kb: ActorKB, surface: str, actor_id: str) -> None:

@@ -62,3 +62,20 @@ def test_explicit_dates_are_not_read_twice() -> None:
         ("January 28", "day"),
         ("in early February", "month"),
     ]
+
+
+def test_a_written_date_restates_the_relative_day_before_it() -> None:
+    # "Yesterday" counted from a date the text only infers would be a day off.
+    text = "Yesterday, Tuesday 11 February, the monitor reported gains."
+    refs = resolve_times(text, date(2020, 2, 11), at_least=True)
+    assert [(r.text, r.first) for r in refs] == [("11 February", date(2020, 2, 11))]
+
+
+def test_a_weekday_after_the_latest_stated_date_is_the_next_day() -> None:
+    # The text's latest date is Sunday 2 February: it was written then or later, so its
+    # "Monday" is the 3rd, not 27 January; its "Friday" is still the one before.
+    latest = date(2020, 2, 2)
+    text = "On Monday, the envoy condemned the strikes. On Friday, shelling hit Ariha."
+    monday, friday = resolve_times(text, latest, at_least=True)
+    assert (monday.first, friday.first) == (date(2020, 2, 3), date(2020, 1, 31))
+    assert resolve_times(text, latest)[0].first == date(2020, 1, 27)  # a known date

@@ -15,10 +15,12 @@ from sitrep.settings import Settings
 from sitrep.web.app import create_app
 
 ROOT = Path(__file__).resolve().parent.parent.parent
-# The undated background piece gives the pages an event with no date to sort last.
+# The undated background piece gives the pages an event with no date to sort last; the
+# proxies' report, an event of a state's proxy that does not name the state itself.
 CORPUS = [
     ROOT / "tests" / "fixtures" / "fusion",
     ROOT / "tests" / "fixtures" / "undated",
+    ROOT / "tests" / "fixtures" / "proxies",
     ROOT / "demo" / "text",
 ]
 BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]

@@ -35,6 +35,7 @@ from spacy.tokens import Doc, Span, Token
 from sitrep.events import lexicon
 from sitrep.events.lexicon import Match
 from sitrep.events.ontology import by_sub_event
+from sitrep.events.weight import modality_factor, negation_factor
 
 __all__ = [
     "MAX_CHARS",
@@ -69,16 +70,6 @@ _ONE_SIDED = frozenset({"execute", "execution", "behead", "massacre", "torture",
 _STATEMENT_ROOTS = frozenset(
     {"condemn", "accuse", "denounce", "blame", "deplore", "criticize", "criticise", "decry", "urge"}
 )
-_UNREAL_HEADS = frozenset(
-    {"attempt", "try", "seek", "plan", "aim", "threaten", "vow", "bid", "prepare", "intend"}
-    | {"step", "effort", "push", "want", "hope"}
-)
-_MODALS = frozenset({"will", "would", "could", "may", "might", "should", "shall", "can"})
-_BACKGROUND_PREPS = frozenset({"despite", "amid", "amidst"})
-# "troops backed by Russian warplanes took ...": the support describes who took it.
-_SUPPORT_HEADS = frozenset({"back", "support", "aid", "assist", "cover", "escort"})
-# "in response to the attack that killed ...": what is answered is background.
-_ANSWERED = frozenset({"response", "retaliation", "revenge", "reprisal"})
 _REASON_PREPS = frozenset({"for", "over", "due", "because", "after", "following", "on"})
 _TOPIC_PREPS = frozenset({"against", "over", "about", "for", "following", "after", "at", "of"})
 _TOPIC_VERBS = frozenset({"demand", "denounce", "condemn", "call", "decry", "mourn", "protest"})
@@ -209,7 +200,7 @@ class _Context:
 
     def hits(self, found: Match) -> list[_Hit]:
         pattern, head = found.pattern, found.head
-        weight = pattern.weight * _modality_factor(head)
+        weight = pattern.weight * modality_factor(head)
         if pattern.kind == "event":
             return [_Hit(pattern.label, weight, found.text, head)]
         label = _RULES[pattern.label](self, found)
@@ -319,34 +310,6 @@ def _asserted(verb: Token) -> bool:
             return False
         token = token.head
     return True
-
-
-def _modality_factor(token: Token) -> float:
-    """Attempts, plans and background ("despite the strikes") count less than facts."""
-    factor = 1.0
-    if any(c.dep_ == "aux" and c.lemma_ in _MODALS for c in token.children):
-        factor *= 0.6
-    if (
-        token.dep_ in ("xcomp", "acl", "relcl", "advcl")
-        and token.head.lemma_.lower() in _UNREAL_HEADS
-    ):
-        factor *= 0.6  # "an attempt to capture", "plans to attack"
-    if any(a.dep_ == "prep" and a.lower_ in _BACKGROUND_PREPS for a in token.ancestors):
-        factor *= 0.6
-    if _supporting(token):
-        factor *= 0.5
-    if any(a.lemma_.lower() in _ANSWERED and a.pos_ == "NOUN" for a in token.ancestors):
-        factor *= 0.5
-    return factor
-
-
-def _supporting(token: Token) -> bool:
-    """Whether the trigger names the support of the event's actor ("troops supported by
-    air strikes", "rebels backed by Turkey") rather than the event."""
-    for ancestor in (token, *token.ancestors):
-        if ancestor.lemma_.lower() in _SUPPORT_HEADS and ancestor.dep_ in ("acl", "relcl"):
-            return ancestor.head.pos_ in ("NOUN", "PROPN")
-    return False
 
 
 def _topic(protest: Token) -> set[int]:
@@ -600,7 +563,7 @@ def _decide(hits: list[_Hit], sentence_of: dict[int, int]) -> Classification:
     for hit in sorted(hits, key=lambda h: h.token.i):  # ties go to the earliest trigger
         # The lead sentence of a news snippet states its event; later ones add background.
         lead = sentence_of.get(hit.token.i, 0) == 0
-        weight = hit.weight * (1.0 if lead else 0.9) * _negation_factor(hit.token)
+        weight = hit.weight * (1.0 if lead else 0.9) * negation_factor(hit.token)
         counts[hit.label] += 1
         if weight > scores.get(hit.label, 0.0):
             scores[hit.label], best[hit.label] = weight, hit
@@ -616,7 +579,3 @@ def _decide(hits: list[_Hit], sentence_of: dict[int, int]) -> Classification:
     return Classification(
         sub_event.event_type, sub_event.name, round(confidence, 3), best[ranked[0]].trigger
     )
-
-
-def _negation_factor(token: Token) -> float:
-    return 0.5 if any(child.dep_ == "neg" for child in token.children) else 1.0

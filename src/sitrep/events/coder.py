@@ -25,10 +25,11 @@ from sitrep.events.framing import (
     demanded,
     hypothetical,
     place_role,
+    running_total,
     since_clause,
 )
 from sitrep.events.ontology import SITREP_EVENT_TYPE, by_sub_event
-from sitrep.events.roles import assign_roles, trigger_token
+from sitrep.events.roles import Roles, assign_roles, trigger_token
 from sitrep.events.story import (
     VIOLENT,
     Story,
@@ -113,7 +114,7 @@ class Coder:
         docs = iter(self.nlp.pipe(s.text for segments in segmented for s in segments))
         coded = []
         for article, segments in zip(articles, segmented, strict=True):
-            story = Story(_anchor(article.published))
+            story = Story(_anchor(article.published), anchor_inferred=article.published_inferred)
             places: list[str] = []
             for segment in segments:
                 doc = next(docs)
@@ -124,7 +125,11 @@ class Coder:
 
     def _code_segment(self, segment: _Segment, doc: Doc, story: Story) -> None:
         sentences = [s for s in doc.sents if not _table_row(segment.text, s.start_char)]
-        times = resolve_times(segment.text, story.anchor) if story.anchor else []
+        times = (
+            resolve_times(segment.text, story.anchor, at_least=story.anchor_inferred)
+            if story.anchor
+            else []
+        )
         verdicts = self.classify(sentences)
         for sentence, verdict in zip(sentences, verdicts, strict=True):
             attribution = attribute(sentence, story.attributions)
@@ -144,7 +149,8 @@ class Coder:
             )
             if claimer is not None:
                 mention = self._claim(mention, sentence, claimer)
-            if _says_something(mention):
+            period = mention.date_text if mention.date_precision != "day" else None
+            if _says_something(mention) and not running_total(sentence, period):
                 story.mentions.append(mention)
         narrated = narrative_times(times, doc)
         story.last_time = narrated[-1] if narrated else story.last_time
@@ -180,6 +186,11 @@ class Coder:
         roles = assign_roles(sentence, trigger, actors)
         if verdict.sub_event_type in _MOVER_IS_ACTOR and roles.actor1 is None:
             roles = replace(roles, actor1=roles.actor2, actor2=None)
+        elif verdict.sub_event_type in _MOVER_IS_ACTOR and _sends(trigger) and roles.actor2:
+            # "Iran has sent fighters from the Fatemiyoun": the force sent is what deploys,
+            # with the state that sent it beside it.
+            sender = (roles.actor1,) if roles.actor1 is not None else ()
+            roles = Roles(roles.actor2, None, (*sender, *roles.associated))
         if verdict.event_type in VIOLENT and _civilians(roles.actor1):
             # Civilians suffer political violence; they are never its actor 1 (ACLED).
             roles = replace(roles, actor1=None, actor2=roles.actor2 or roles.actor1)
@@ -281,6 +292,13 @@ class Coder:
 _ARMED_KINDS = {"militia", "rebel_group", "state_forces"}
 PRESENCE = "Troop deployment/reinforcement"
 SUPPORT = "Military support by a third party"
+
+
+_SENDING = frozenset({"send", "dispatch", "deploy"})
+
+
+def _sends(trigger: Token) -> bool:
+    return trigger.lemma_.lower() in _SENDING
 
 
 def _reframed(sentence: Span, verdict: Classification, story: Story) -> Classification | None:

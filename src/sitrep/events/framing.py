@@ -18,6 +18,7 @@ __all__ = [
     "demanded",
     "hypothetical",
     "place_role",
+    "running_total",
     "since_clause",
 ]
 
@@ -155,9 +156,13 @@ def place_role(place: Span, trigger: Token, actors: list[Span]) -> str:
     # "shelling near Saraqib" is the trigger's own place, even where the parser hangs the
     # trigger from its actor ("Syrian regime shelling"); otherwise a place that hangs
     # from an actor's phrase only says where the actor is ("groups in Syria").
+    if _beside_the_trigger(place, trigger):
+        return "site"  # "captured villages west of Aleppo": the event is beside the place
     preposition = _governing_preposition(place, trigger)
     own = preposition is not None and preposition.head.i == trigger.i
-    if not own and any(_describes(place, actor) for actor in actors):
+    if not own and any(
+        _describes(place, actor) and not _struck(actor, trigger) for actor in actors
+    ):
         return "actor_base"
     preposition = preposition or _locative(place)
     if preposition is not None:
@@ -202,6 +207,22 @@ def attached(place: Span, trigger: Token) -> bool:
     return _governing_preposition(place, trigger) is not None
 
 
+_COMPASS = frozenset("north south east west northeast northwest southeast southwest".split())
+
+
+def _beside_the_trigger(place: Span, trigger: Token) -> bool:
+    """The place is the landmark of a direction that qualifies the trigger or its object:
+    "captured more villages west of Aleppo", "shelled villages south of Idlib"."""
+    root = place.root
+    if root.dep_ != "pobj" or root.head.lower_ != "of":
+        return False
+    compass = root.head.head
+    if compass.lower_.replace("-", "") not in _COMPASS:
+        return False
+    anchors = {trigger.i, *(c.i for c in trigger.children if c.dep_ in ("dobj", "nsubjpass"))}
+    return compass.head.i in anchors
+
+
 def _locative(place: Span) -> Token | None:
     """A locative preposition the place is the object of, whatever it hangs from
     ("smoke billowing in the village of al-Nayrab"): a site, if a looser one."""
@@ -232,6 +253,13 @@ def _governing_preposition(place: Span, trigger: Token) -> Token | None:
     return None
 
 
+def _struck(actor: Span, trigger: Token) -> bool:
+    """The actor is what the trigger's verb acts on ("shelling killed eight Turkish
+    personnel near Saraqib"): where its victims were is where it happened."""
+    root = actor.root
+    return root.dep_ == "dobj" and root.head.i in (trigger.i, trigger.head.i)
+
+
 def _describes(place: Span, actor: Span) -> bool:
     """The place hangs from the actor's phrase: "Iran-backed groups in Syria"."""
     token = place.root
@@ -243,6 +271,25 @@ def _describes(place: Span, actor: Span) -> bool:
             return True
         token = head
     return False
+
+
+_TALLY_VERBS = frozenset({"kill", "wound", "injure", "lose", "die", "displace"})
+
+
+def running_total(sentence: Span, period: str | None) -> bool:
+    """A count kept over a period, not an event: "attacks have now killed 15 soldiers this
+    month", "the UN says a million people have been displaced since December". The
+    sentence's main verb counts casualties in the perfect, and its only time is
+    ``period``, the words of a week, a month or a year it states."""
+    if period is None or period not in sentence.text:
+        return False
+    root = sentence.root
+    said = [c for c in root.children if c.dep_ == "ccomp"]  # "the UN says ... have fled"
+    return any(
+        verb.lemma_.lower() in _TALLY_VERBS
+        and any(c.dep_ in ("aux", "auxpass") and c.lemma_ == "have" for c in verb.children)
+        for verb in (root, *said)
+    )
 
 
 _UNIT_DAYS = {"day": 1, "days": 1, "week": 7, "weeks": 7}

@@ -35,6 +35,7 @@ class Story:
     """What coding an article has learnt so far, for the sentences that follow."""
 
     anchor: date | None  # the article's date
+    anchor_inferred: bool = False  # the latest date the text states: it was written then or later
     mentions: list[EventMention] = field(default_factory=list)
     attributions: list[Attribution] = field(default_factory=list)
     last_time: TimeRef | None = None  # the latest time expression of earlier segments

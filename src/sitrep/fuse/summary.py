@@ -157,7 +157,21 @@ def _where(members: Sequence[FusionMention]) -> dict[str, Any] | None:
             pair[0].id,
         ),
     )
-    return {"text": (m.record.get("location") or {}).get("text"), "geo": geo}
+    return {
+        "text": _spelling(m, [p for p, g in located if _place_key(g) == _place_key(geo)]),
+        "geo": geo,
+    }
+
+
+def _spelling(chosen: FusionMention, same_place: Sequence[FusionMention]) -> Any:
+    """The place's name as most outlets write it ("Maaret al-Numan" in two outlets, not
+    "Ma'arrat al-Nu'man" in one); among equals, the chosen report's."""
+    outlets: dict[str, set[str]] = {}
+    for m in same_place:
+        text = str((m.record.get("location") or {}).get("text"))
+        outlets.setdefault(text, set()).update({m.outlet, *m.also_in})
+    own = (chosen.record.get("location") or {}).get("text")
+    return max(outlets, key=lambda t: (len(outlets[t]), t == str(own)), default=own)
 
 
 def _place_key(geo: dict[str, Any]) -> str:

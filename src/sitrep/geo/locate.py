@@ -14,7 +14,14 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from sitrep.geo.gazetteer import Gazetteer, Place
-from sitrep.geo.relative import Offset, destination, distance_km, parse_relative, region_part
+from sitrep.geo.relative import (
+    Offset,
+    destination,
+    distance_km,
+    parse_relative,
+    region_part,
+    relative_before,
+)
 from sitrep.geo.resolve import Resolution, Resolver
 from sitrep.records import EventMention, GeoLocation, LocationRef
 
@@ -84,6 +91,15 @@ class Locator:
                 reasoning=f"{found.text!r}: no gazetteer match, {source}",
                 review=True,
             )
+        try:
+            beside = relative_before(text[max(0, found.start - 60) : found.start], place.name)
+        except ValueError:
+            beside = None  # an absurd distance: the named place alone
+        if beside is not None:
+            # "villages west of Aleppo": beside the named place, not at it.
+            point, radius = _offset_point(place, beside)
+            reason = f"{beside.describe()}, {source}"
+            return self._geo_of(place, found.confidence, point, 2, radius, reason)
         bearing = region_part(text[max(0, found.start - 40) : found.start])
         if bearing is not None:
             # "southern Idlib": the part of the area (or, for a town, its side) named.
@@ -133,14 +149,7 @@ class Locator:
         self, found: Resolution, offset: Offset, anchor: Place, source: str
     ) -> GeoLocation:
         named = found.place
-        if offset.kind == "distance" and offset.distance_km and offset.bearing is not None:
-            point = destination(anchor.lat, anchor.lon, offset.bearing, offset.distance_km)
-            radius = max(_POINT_RADIUS_KM, offset.distance_km * (0.25 if offset.hedged else 0.15))
-        elif offset.kind == "direction" and offset.bearing is not None:
-            point = destination(anchor.lat, anchor.lon, offset.bearing, _DIRECTION_KM)
-            radius = _DIRECTION_RADIUS_KM
-        else:
-            point, radius = (anchor.lat, anchor.lon), _NEAR_RADIUS_KM
+        point, radius = _offset_point(anchor, offset)
         reason = f"{offset.describe()}, {source}"
         if named is not None and named.kind not in ("country", "admin1"):
             gap = distance_km(named.lat, named.lon, *point)
@@ -180,6 +189,18 @@ class Locator:
             confidence=confidence,
             reasoning=reasoning,
         )
+
+
+def _offset_point(anchor: Place, offset: Offset) -> tuple[tuple[float, float], float]:
+    """Where an offset from the anchor puts the event, and how far that may be off."""
+    if offset.kind == "distance" and offset.distance_km and offset.bearing is not None:
+        point = destination(anchor.lat, anchor.lon, offset.bearing, offset.distance_km)
+        radius = max(_POINT_RADIUS_KM, offset.distance_km * (0.25 if offset.hedged else 0.15))
+        return point, radius
+    if offset.kind == "direction" and offset.bearing is not None:
+        point = destination(anchor.lat, anchor.lon, offset.bearing, _DIRECTION_KM)
+        return point, _DIRECTION_RADIUS_KM
+    return (anchor.lat, anchor.lon), _NEAR_RADIUS_KM
 
 
 _COMPASS_WORDS = (

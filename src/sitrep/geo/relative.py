@@ -20,6 +20,7 @@ __all__ = [
     "distance_km",
     "parse_relative",
     "region_part",
+    "relative_before",
 ]
 
 EARTH_RADIUS_KM = 6371.0
@@ -48,6 +49,14 @@ _RELATIVE = re.compile(
 )
 _ANCHOR_NOUNS = re.compile(
     r"^(?:the )?(?:(?:city|town|village|provincial capital|capital) of )?(?:the )?", re.I
+)
+# "villages west of Aleppo", "10 km south of the city of Idlib": the words just before a
+# place that put the event beside it.
+_BESIDE = re.compile(
+    r"(?P<phrase>(?:\b[a-z]+ )?(?:\d[\d,]*(?:\.\d+)? ?(?:km|kilometres|kilometers|miles|mi)\b "
+    r"(?:to the )?)?\b(?:north|south|east|west)(?:[- ]?(?:east|west))? of )"
+    r"(?:the (?:city|town|village) of )?$",
+    re.IGNORECASE,
 )
 _PART = re.compile(
     r"(?P<direction>(?:north|south|east|west)(?:[- ]?(?:east|west))?)ern\s+"
@@ -94,6 +103,18 @@ def parse_relative(phrase: str) -> Offset | None:
     if not 0 < km <= MAX_RELATIVE_KM:
         raise ValueError(f"{km:g} km is not a plausible distance for {phrase!r}")
     return Offset(anchor, "distance", km, bearing, hedged=match["hedge"] is not None)
+
+
+def relative_before(text_before: str, name: str) -> Offset | None:
+    """The offset that the words before a place state from it ("villages west of
+    Aleppo"), or None. Raises ValueError as :func:`parse_relative` does."""
+    match = _BESIDE.search(text_before[-60:])
+    if match is None:
+        return None
+    offset = parse_relative(f"{match['phrase']}{name}")
+    if offset is None:  # a word before the distance that is not a hedge ("villages 10 km")
+        offset = parse_relative(f"{match['phrase'].split(' ', 1)[-1]}{name}")
+    return offset
 
 
 def region_part(text_before: str) -> float | None:

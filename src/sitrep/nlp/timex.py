@@ -78,18 +78,42 @@ class TimeRef:
         return ACLED_PRECISION[self.precision]
 
 
-def resolve_times(text: str, anchor: date) -> list[TimeRef]:
-    """Every time expression in ``text``, resolved against ``anchor``, in text order."""
+def resolve_times(text: str, anchor: date, *, at_least: bool = False) -> list[TimeRef]:
+    """Every time expression in ``text``, resolved against ``anchor``, in text order.
+
+    ``at_least``: the anchor is only the earliest the text can have been written (the
+    latest date it states), so a weekday the day after it ("on Monday" after
+    "on Sunday, January 26") is that next day, not the one six days before.
+    """
     found: list[TimeRef] = [
         ref for written in written_dates(text) if (ref := _explicit(text, written, anchor))
     ]
+    explicit = list(found)
     for finder in (_relative_days, _weekdays, _weeks, _months_alone, _relative_months, _years):
-        for ref in finder(text, anchor):
+        refs = _weekdays(text, anchor, at_least) if finder is _weekdays else finder(text, anchor)
+        for ref in refs:
             if not any(ref.start < other.end and other.start < ref.end for other in found):
                 found.append(ref)
+    # "Yesterday, Tuesday 11 February": the date written out says which day is meant.
+    found = [ref for ref in found if not _restated(text, ref, explicit)]
     return sorted(found, key=lambda ref: ref.start)
 
 
+_RESTATING = re.compile(r"[,\s]*(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day[,\s]*)?", re.I)
+
+
+def _restated(text: str, ref: TimeRef, explicit: list[TimeRef]) -> bool:
+    """A relative day followed at once by a written date that restates it."""
+    if ref in explicit or ref.precision != "day":
+        return False
+    return any(
+        other.start >= ref.end and _RESTATING.fullmatch(text, ref.end, other.start)
+        for other in explicit
+    )
+
+
+# How many days after the latest date it states an undated text may name by weekday.
+_AFTER_THE_LATEST_DATE = 1
 _FUTURE_CUE = re.compile(
     r"\b(?:will|shall|would|next|scheduled|due|expected|planned|set to|starting)\b", re.I
 )
@@ -126,13 +150,15 @@ def _relative_days(text: str, anchor: date) -> list[TimeRef]:
     return refs
 
 
-def _weekdays(text: str, anchor: date) -> list[TimeRef]:
+def _weekdays(text: str, anchor: date, at_least: bool = False) -> list[TimeRef]:
     refs = []
     for match in _WEEKDAY.finditer(text):
         weekday = _WEEKDAYS.index(match["day"].lower())
         back = (anchor.weekday() - weekday) % 7
         if match["last"] and back == 0:
             back = 7
+        if at_least and not match["last"] and back >= 7 - _AFTER_THE_LATEST_DATE:
+            back -= 7  # the day after the latest date the text states
         refs.append(_day(match, anchor - timedelta(days=back)))
     return refs
 
