@@ -116,3 +116,15 @@ def test_a_count_kept_over_a_month_is_no_event(code_text: CodeText) -> None:
         "this month. Shelling killed two Turkish soldiers near Sarmin on Thursday.\n"
     )
     assert [e.evidence.text[:8] for e in events] == ["Shelling"]
+
+
+def test_the_subject_of_another_clause_is_not_the_attacker(code_text: CodeText) -> None:
+    # Ankara tried to send the convoy; the strike has a clause and a subject of its own.
+    event = _only(
+        code_text(
+            DATELINE + "A week earlier Ankara had tried to send an armoured convoy south, but "
+            "an air strike near Sarmin stopped it.\n"
+        )
+    )
+    assert event.sub_event_type == "Air/drone strike"
+    assert event.actor1 is None

@@ -564,7 +564,11 @@ def _decide(hits: list[_Hit], sentence_of: dict[int, int]) -> Classification:
         # The lead sentence of a news snippet states its event; later ones add background.
         lead = sentence_of.get(hit.token.i, 0) == 0
         weight = hit.weight * (1.0 if lead else 0.9) * negation_factor(hit.token)
-        counts[hit.label] += 1
+        # "air and artillery bombardment" is one report of shelling, not two.
+        one_phrase = hit.token.dep_ in ("compound", "amod", "nmod") and any(
+            other.label == hit.label and other.token.i == hit.token.head.i for other in hits
+        )
+        counts[hit.label] += 0 if one_phrase else 1
         if weight > scores.get(hit.label, 0.0):
             scores[hit.label], best[hit.label] = weight, hit
     if not scores:

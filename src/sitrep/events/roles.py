@@ -266,23 +266,39 @@ def _own_clause(span: Span, trigger: Token) -> bool:
 
 
 def _above(span: Span, trigger: Token) -> bool:
-    """Whether the actor acts in the clause that a noun the trigger describes sits in: in
-    "Turkey held funerals for soldiers killed in a regime air strike", Turkey holds the
-    funerals; the strike is told inside a description of the soldiers."""
+    """Whether the actor acts outside the clause the trigger is told in: in "Turkey held
+    funerals for soldiers killed in a regime air strike", Turkey holds the funerals (the
+    strike is told inside a description of the soldiers); in "Ankara had tried to send a
+    convoy, but an air strike stopped it", Ankara tried, and the strike has a clause and
+    a subject of its own."""
     path = [trigger, *trigger.ancestors]
-    # "soldiers killed in ...": a passive participle describing its noun; an active one
-    # ("a statement condemning ...") still speaks for the clause it sits in.
-    ceiling = next((n for n, t in enumerate(path) if t.dep_ == "acl" and t.tag_ == "VBN"), None)
-    if ceiling is None or ceiling + 1 >= len(path):
+    ceiling = next((n + _closes(t) for n, t in enumerate(path) if _closes(t)), None)
+    if ceiling is None or ceiling >= len(path):
         return False
-    above = {t.i for t in path[ceiling + 2 :]}  # beyond the noun the clause describes
-    token = span.root
-    for node in (token, *token.ancestors):
-        if node.i in {t.i for t in path[: ceiling + 2]}:
+    inside = {t.i for t in path[:ceiling]}
+    outside = {t.i for t in path[ceiling:]}
+    for node in (span.root, *span.root.ancestors):
+        if node.i in inside:
             return False
-        if node.i in above:
+        if node.i in outside:
             return True
     return False
+
+
+def _closes(token: Token) -> int:
+    """How many steps of the trigger's path, from this token on, still belong to its
+    clause (0: the clause goes on): a passive participle and the noun it describes
+    ("soldiers killed in ..."), or a clause joined to another with its own subject ("but
+    an air strike stopped it"). An active participle ("a statement condemning ...")
+    speaks for the clause it sits in."""
+    if token.dep_ == "acl" and token.tag_ == "VBN":
+        return 2
+    subject = any(
+        c.dep_ in ("nsubj", "nsubjpass") and c.lower_ not in _RELATIVES for c in token.children
+    )
+    # Not reported speech ("the Kremlin said both leaders had agreed"): the source is set
+    # apart elsewhere, and for statements and agreements it is the actor.
+    return 1 if token.dep_ in ("conj", "advcl", "relcl") and subject else 0
 
 
 def _qualifies(span: Span, covered: dict[int, int]) -> bool:
