@@ -82,6 +82,20 @@ MUST_PASS = [
     ),
     # "re-entered": one word to the tokenizer, a regain to the lexicon.
     ("Rebels re-entered the town of Kafr Nabl on Thursday.", "Non-state actor overtakes territory"),
+    # Dying in an attack is no die-in.
+    ("More than 40 fighters died in the attack on a camp near the town.", "Attack"),
+    ("Activists staged a die-in outside the UN office.", "Peaceful protest"),
+    # A strike with no weapon named, and the ground a side now holds or was pushed from.
+    ("US forces struck a gathering of commanders north of Idlib city.", "Air/drone strike"),
+    (
+        "Rebels pushed government troops out of the town on Wednesday.",
+        "Non-state actor overtakes territory",
+    ),
+    ("The monitor said government troops now held the town.", "Government regains territory"),
+    ("Syrian troops surrounded the Turkish observation post at Morek.", "Armed clash"),
+    ("The group described the move as a redeployment.", "Troop deployment/reinforcement"),
+    # An unknown "Kafr ..." is a place, whatever the NER makes of it: no arrest.
+    ("Government forces had taken Kafr Nabudah on May 8.", "Government regains territory"),
     # What an operation answers is background; the operation is the event.
     (
         "Turkey began a military operation against Syrian forces in response to the attack "

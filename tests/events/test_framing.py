@@ -88,6 +88,9 @@ def test_place_role(nlp: Language, sentence: str, trigger: str, place: str, role
         ("The UN says a million people have been displaced since December.", "December", True),
         ("Shelling killed 15 soldiers in Idlib last week.", "last week", False),
         ("The monitor says shelling has killed 13 soldiers.", None, False),
+        ("Government forces have since taken a string of villages near the town.", None, True),
+        ("Government forces have since taken several villages near the town.", None, True),
+        ("Government forces took a string of villages near the town.", None, False),
     ],
 )
 def test_running_total(nlp: Language, sentence: str, period: str | None, total: bool) -> None:

@@ -214,6 +214,8 @@ def _beside_the_trigger(place: Span, trigger: Token) -> bool:
     """The place is the landmark of a direction that qualifies the trigger or its object:
     "captured more villages west of Aleppo", "shelled villages south of Idlib"."""
     root = place.root
+    while root.dep_ == "compound" and root.head.i != root.i:  # "north of Idlib city"
+        root = root.head
     if root.dep_ != "pobj" or root.head.lower_ != "of":
         return False
     compass = root.head.head
@@ -278,17 +280,37 @@ _TALLY_VERBS = frozenset({"kill", "wound", "injure", "lose", "die", "displace"})
 
 def running_total(sentence: Span, period: str | None) -> bool:
     """A count kept over a period, not an event: "attacks have now killed 15 soldiers this
-    month", "the UN says a million people have been displaced since December". The
-    sentence's main verb counts casualties in the perfect, and its only time is
-    ``period``, the words of a week, a month or a year it states."""
-    if period is None or period not in sentence.text:
-        return False
+    month", "the UN says a million people have been displaced since December" (the main
+    verb counts casualties in the perfect, and its only time is ``period``, the words of
+    a week, a month or a year it states); "government forces have since taken a string of
+    villages" (gains summed up in the perfect, "since", many places)."""
     root = sentence.root
     said = [c for c in root.children if c.dep_ == "ccomp"]  # "the UN says ... have fled"
+    verbs = [v for v in (root, *said) if _perfect(v)]
+    if period is not None and period in sentence.text:
+        if any(v.lemma_.lower() in _TALLY_VERBS for v in verbs):
+            return True
+    return any(_gains_since(v) for v in verbs)
+
+
+def _perfect(verb: Token) -> bool:
+    return any(c.dep_ in ("aux", "auxpass") and c.lemma_ == "have" for c in verb.children)
+
+
+_MANY = frozenset({"string", "series", "number", "dozens", "scores", "several", "hundreds"})
+
+
+def _gains_since(verb: Token) -> bool:
+    """ "have since taken a string of villages", "have since seized several towns"."""
+    if not any(c.dep_ == "advmod" and c.lower_ == "since" for c in verb.children):
+        return False
+    objects = [c for c in verb.children if c.dep_ == "dobj"]
     return any(
-        verb.lemma_.lower() in _TALLY_VERBS
-        and any(c.dep_ in ("aux", "auxpass") and c.lemma_ == "have" for c in verb.children)
-        for verb in (root, *said)
+        o.tag_ == "NNS"
+        and o.lower_ not in _MANY
+        or o.lower_ in _MANY
+        or any(c.lower_ in _MANY for c in o.children)
+        for o in objects
     )
 
 
