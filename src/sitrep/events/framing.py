@@ -287,9 +287,9 @@ def running_total(sentence: Span, period: str | None) -> bool:
     root = sentence.root
     said = [c for c in root.children if c.dep_ == "ccomp"]  # "the UN says ... have fled"
     verbs = [v for v in (root, *said) if _perfect(v)]
-    if period is not None and period in sentence.text:
-        if any(v.lemma_.lower() in _TALLY_VERBS for v in verbs):
-            return True
+    counted = any(v.lemma_.lower() in _TALLY_VERBS for v in verbs)
+    if counted and period is not None and period in sentence.text:
+        return True
     return any(_gains_since(v) for v in verbs)
 
 
@@ -305,13 +305,8 @@ def _gains_since(verb: Token) -> bool:
     if not any(c.dep_ == "advmod" and c.lower_ == "since" for c in verb.children):
         return False
     objects = [c for c in verb.children if c.dep_ == "dobj"]
-    return any(
-        o.tag_ == "NNS"
-        and o.lower_ not in _MANY
-        or o.lower_ in _MANY
-        or any(c.lower_ in _MANY for c in o.children)
-        for o in objects
-    )
+    many = [o for o in objects if o.lower_ in _MANY or any(c.lower_ in _MANY for c in o.children)]
+    return bool(many) or any(o.tag_ == "NNS" for o in objects)
 
 
 _UNIT_DAYS = {"day": 1, "days": 1, "week": 7, "weeks": 7}
