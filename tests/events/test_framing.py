@@ -66,6 +66,13 @@ def test_claimant(nlp: Language) -> None:
             "Saraqib",
             "site",
         ),
+        # Where a force was going, not where it was hit.
+        (
+            "An air strike hit a convoy heading south to reinforce the post at Morek.",
+            "strike",
+            "Morek",
+            "destination",
+        ),
         # The landmark of where it happened: "villages west of Aleppo".
         ("The army captured more villages west of Aleppo.", "captured", "Aleppo", "site"),
     ],

@@ -15,6 +15,7 @@ from sitrep.fuse.match import (
     compatible_types,
     counts_casualties_only,
     is_response,
+    is_scene,
     is_separate,
 )
 
@@ -298,3 +299,11 @@ def test_an_event_is_named_as_most_of_its_outlets_spell_its_place() -> None:
     ]
     record = summarize("ev-1", members, {1: 1.0, 2: 0.9, 3: 0.9}, never_related)
     assert record["location"]["text"] == "Maaret al-Numan"
+
+
+def test_where_a_force_was_going_is_where_it_deployed_not_where_it_was_hit() -> None:
+    going = {"role": "destination", "text": "Morek"}
+    assert is_scene(going, "Troop deployment/reinforcement")
+    assert not is_scene(going, "Air/drone strike")
+    assert is_scene({"role": "site"}, "Air/drone strike")
+    assert not is_scene({"role": "context"}, "Troop deployment/reinforcement")

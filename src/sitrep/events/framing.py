@@ -173,6 +173,8 @@ def place_role(place: Span, trigger: Token, actors: list[Span]) -> str:
             return "destination"
         if word in _ORIGIN_PREPS:
             return "origin"
+        if _purpose(_governing_verb(preposition), trigger):
+            return "destination"  # "a convoy heading south to reinforce the post at Morek"
         return "site"
     if attached(place, trigger):
         return "site"  # "recaptured Saraqib", "Saraqib was shelled"
@@ -253,6 +255,21 @@ def _governing_preposition(place: Span, trigger: Token) -> Token | None:
             return head if word in known else None
         token = head
     return None
+
+
+def _governing_verb(token: Token) -> Token:
+    """The nearest verb above a token ("reinforce" above "the post at Morek")."""
+    for ancestor in token.ancestors:
+        if ancestor.pos_ == "VERB":
+            return ancestor
+    return token
+
+
+def _purpose(verb: Token, trigger: Token) -> bool:
+    """Whether ``verb`` is an infinitive of purpose other than the trigger ("to reinforce
+    the post"): where it points is where the force was going, not where it was hit."""
+    infinitive = any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
+    return verb.pos_ == "VERB" and infinitive and verb.i != trigger.i
 
 
 def _struck(actor: Span, trigger: Token) -> bool:

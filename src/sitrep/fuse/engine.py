@@ -55,7 +55,7 @@ def fusion_mention(facts: MentionFacts) -> FusionMention:
     record = facts.record
     location = record.get("location") or {}
     geo = location.get("geo") or {}
-    if geo.get("review") or not is_scene(location):
+    if geo.get("review") or not is_scene(location, record.get("sub_event_type")):
         geo = {}  # only a country, nothing sure, or a place the sentence merely names
     actor1, actor2 = record.get("actor1") or {}, record.get("actor2") or {}
     return FusionMention(

@@ -119,9 +119,14 @@ def counts_casualties_only(record: dict[str, Any]) -> bool:
     return trigger in _CASUALTY_WORDS and record.get("sub_event_type") in _POLITICAL_VIOLENCE
 
 
-def is_scene(location: dict[str, Any]) -> bool:
-    """Whether a mention's location is where its event happened, as far as it says."""
-    return location.get("role") not in _NOT_THE_SCENE
+def is_scene(location: dict[str, Any], sub_event_type: str | None = None) -> bool:
+    """Whether a mention's location is where its event happened, as far as it says. Where
+    a force was going is where a deployment happened, not where a strike on it did ("a
+    convoy heading to reinforce the post at Morek")."""
+    role = location.get("role")
+    if role == "destination" and sub_event_type in _POLITICAL_VIOLENCE:
+        return False
+    return role not in _NOT_THE_SCENE
 
 
 @dataclass(frozen=True)

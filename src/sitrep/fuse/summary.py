@@ -138,7 +138,8 @@ def _where(members: Sequence[FusionMention]) -> dict[str, Any] | None:
     located = [
         (m, geo)
         for m in members
-        if (geo := _geo(m)) is not None and is_scene(m.record.get("location") or {})
+        if (geo := _geo(m)) is not None
+        and is_scene(m.record.get("location") or {}, m.sub_event_type)
     ]
     if not located:
         texts = [str((m.record.get("location") or {}).get("text")) for m in members]
