@@ -242,3 +242,10 @@ def test_one_phrase_is_one_report_of_its_type(nlp: Language) -> None:
         "and artillery bombardment, a monitoring group said."
     )
     assert classify(text).sub_event_type == "Government regains territory"
+
+
+def test_clearing_a_town_of_mines_is_no_taking_of_it(nlp: Language) -> None:
+    text = "Government troops seized full control of Saraqib and were clearing the town of mines."
+    found = classify(text)
+    assert found.sub_event_type == "Government regains territory"
+    assert found.trigger == "seized full control"  # the capture, not the mine clearing

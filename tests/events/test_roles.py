@@ -128,3 +128,16 @@ def test_the_subject_of_another_clause_is_not_the_attacker(code_text: CodeText) 
     )
     assert event.sub_event_type == "Air/drone strike"
     assert event.actor1 is None
+
+
+def test_who_dies_in_an_attack_suffers_it_and_so_do_those_named_with_them(
+    code_text: CodeText,
+) -> None:
+    event = _only(
+        code_text(
+            DATELINE + "More than 40 fighters, including leaders of Hurras al-Din and Ansar "
+            "al-Tawhid, died in the attack on a camp near Sarmin, a monitor said.\n"
+        )
+    )
+    assert event.actor1 is None
+    assert event.actor2 is not None and event.actor2.actor_id == "hurras_al_din"

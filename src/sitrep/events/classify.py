@@ -464,6 +464,9 @@ def _rule_territory(context: _Context, found: Match, regain: bool) -> _Label | N
     place = place or any(t.ent_type_ in ("GPE", "LOC", "FAC") for t in where)
     if context.has(objects, "weapon"):  # "seized weapons", "mines were cleared"
         return _Label(DWU, scope)
+    if regain and context.has(_cleared_of(objects), "weapon"):
+        return None  # "clearing the town of mines": the town was taken; this is no taking
+
     if _is_person(context, objects) and not context.has(objects, "place"):
         armed = context.has(objects, "gov") or context.has(objects, "nonstate")
         if regain:  # "drove the militants out" is ground; "freed the hostages" is not
@@ -472,6 +475,17 @@ def _rule_territory(context: _Context, found: Match, regain: bool) -> _Label | N
         return _Label(ABDUCTION if taker == "nonstate" else ARRESTS, scope)
     strong = regain and head.lemma_.lower().replace("-", "") in _STRONG_REGAIN
     return _territory(context, head, found, regain) if place or strong else None
+
+
+def _cleared_of(objects: Sequence[Token]) -> list[Token]:
+    """What the objects are cleared of: "the town of mines"."""
+    return [
+        t
+        for o in objects
+        for c in o.children
+        if c.dep_ == "prep" and c.lower_ == "of"
+        for t in c.subtree
+    ]
 
 
 def _territory(context: _Context, head: Token, found: Match, regain: bool) -> _Label:

@@ -71,6 +71,13 @@ def assign_roles(sentence: Span, trigger: Token, actors: Sequence[Span]) -> Role
         labelled = [(span, "patient" if role == "agent" else role) for span, role in labelled]
     agents = [s for s, role in labelled if role == "agent"]
     patients = [s for s, role in labelled if role == "patient"]
+    # "leaders of Hurras al-Din and Ansar al-Tawhid died": who is joined to a victim is one.
+    struck = {p.start for p in patients}
+    patients += [
+        s
+        for s in actors
+        if s.start not in struck and (_first_conjunct(s, actors) or s).start in struck
+    ]
     sources = [s for s, role in labelled if role == "source"]
     actor1 = (
         agents[0] if agents else _nearest(actors, trigger, before=True, taken=patients + sources)
@@ -102,6 +109,7 @@ def assign_roles(sentence: Span, trigger: Token, actors: Sequence[Span]) -> Role
     return Roles(actor1, actor2, associated)
 
 
+_DYING = frozenset({"die", "perish", "succumb"})
 _CASUALTY_VERBS = frozenset({"killed", "wounded", "injured", "hurt", "dead"})
 _REPORTED = frozenset({"report", "fear", "believe", "confirm"})
 
@@ -187,7 +195,9 @@ def _relation(span: Span, trigger: Token, covered: dict[int, int]) -> str | None
         if head.i == token.i or covered.get(head.i, span.start) != span.start:
             return None
         if head.i == trigger.i or _same_predicate(head, trigger):
-            return _role_of(token)
+            role = _role_of(token)
+            # "fighters died in the attack": who dies suffers it.
+            return "patient" if role == "agent" and head.lemma_.lower() in _DYING else role
         if head.dep_ == "prep" and head.head.i == trigger.i:
             return (
                 "agent"
