@@ -21,6 +21,8 @@ Metrics, over the gold-labelled mentions that were found:
   event (restricted to gold-labelled mentions) that is in its gold event, recall = the
   share of its gold event that is in its fused event; both averaged over mentions.
 - F1 is the harmonic mean. With no pairs to judge, a precision or recall counts as 1.
+- End to end: the same scores over every gold mention, a mention the coder never produced
+  counting as an event of its own, so that what coding misses costs recall too.
 
 The worst over-merged fused events and split gold events are listed to guide tuning.
 
@@ -212,7 +214,7 @@ def _pairs(n: int) -> int:
     return n * (n - 1) // 2
 
 
-def score(gold: Mapping[int, Hashable], predicted: Mapping[int, Hashable]) -> Scores:
+def score(gold: Mapping[Hashable, Hashable], predicted: Mapping[Hashable, Hashable]) -> Scores:
     """Pairwise and B-cubed scores of ``predicted`` over the mentions ``gold`` labels."""
     mentions = list(gold)
     cells = Counter((gold[m], predicted[m]) for m in mentions)
@@ -542,6 +544,23 @@ def print_quality(run: DemoRun, match: GoldMatch, described: Mapping[str, str]) 
         print(f"WARNING: mention #{mention} labelled twice; {item.evidence!r} ignored")
     print(_prf("pairwise", scores.pairwise))
     print(_prf("B-cubed", scores.bcubed))
+    whole = end_to_end(labelled, run.predicted, match.unmatched)
+    print(f"  end to end, counting the {len(match.unmatched)} gold item(s) coding missed:")
+    print(_prf("pairwise", whole.pairwise))
+    print(_prf("B-cubed", whole.bcubed))
+
+
+def end_to_end(
+    labelled: Mapping[int, str], predicted: Mapping[int, str], unmatched: Sequence[GoldItem]
+) -> Scores:
+    """Scores over every gold mention: one the coder never produced is an event of its own
+    (it cannot be fused with anything), so missed mentions cost recall."""
+    gold: dict[Hashable, Hashable] = dict(labelled)
+    guess: dict[Hashable, Hashable] = {m: predicted[m] for m in labelled}
+    for n, item in enumerate(i for i in unmatched if i.event != NOISE):
+        gold[("missed", n)] = item.event
+        guess[("missed", n)] = ("missed", n)
+    return score(gold, guess)
 
 
 def print_speed(run: DemoRun, speed: SpeedRun) -> None:
