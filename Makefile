@@ -63,6 +63,10 @@ bench: setup
 	$(BIN)/python bench/extract.py ../shared/data/article-extraction-benchmark
 	$(BIN)/python bench/events.py ../shared/data/case2021-task2-event-classification
 	$(BIN)/python bench/coding_speed.py
+	$(BIN)/python bench/fuse.py
+	for corpus in hama-2019 peace-spring-2019; do \
+	  $(BIN)/python bench/fuse.py --synthetic 0 --show 0 --demo bench/corpora/$$corpus --gold bench/corpora/$$corpus/gold.yaml; \
+	done
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
