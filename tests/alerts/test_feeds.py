@@ -12,6 +12,7 @@ import feedparser
 import pytest
 from fastapi.testclient import TestClient
 
+from demo_store import fused_demo
 from sitrep.errors import InputError
 from sitrep.service import DEMO_CORPUS, Service
 from sitrep.web.app import create_app
@@ -26,11 +27,7 @@ def demo(
     tmp_path_factory: pytest.TempPathFactory, small_gazetteer: Path, module_mailbox: Mailbox
 ) -> Iterator[Service]:
     folder = tmp_path_factory.mktemp("feeds")
-    with Service(alert_settings(folder, small_gazetteer, module_mailbox.port)) as service:
-        service.ingest(service.demo_targets())
-        service.code_events()
-        service.fuse()
-        yield service
+    yield from fused_demo(alert_settings(folder, small_gazetteer, module_mailbox.port))
 
 
 def test_idlib_battles_has_a_valid_atom_feed(demo: Service) -> None:

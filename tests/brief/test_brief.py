@@ -14,6 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 from PIL import Image
 
+from demo_store import fused_demo
 from sitrep.brief.render import Report, render
 from sitrep.brief.write import Footnote, Section, Sentence, Source
 from sitrep.errors import ConfigError, InputError
@@ -34,11 +35,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory, small_gazetteer: Path) -> Ite
         database_url=f"sqlite:///{folder / 'brief.db'}",
         gazetteer_path=str(small_gazetteer),
     )
-    with Service(settings) as service:
-        service.ingest(service.demo_targets())
-        service.code_events()
-        service.fuse()
-        yield service
+    yield from fused_demo(settings)
 
 
 @pytest.fixture(scope="module")

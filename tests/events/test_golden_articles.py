@@ -6,7 +6,6 @@ a partial record is matched). Every article is coded once per module.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,20 +14,14 @@ import yaml
 
 from sitrep.records import EventMention
 from sitrep.service import Service
-from sitrep.settings import Settings
 
 GOLDEN = Path(__file__).parent.parent / "fixtures" / "golden"
 EXPECTED: dict[str, dict[str, Any]] = yaml.safe_load((GOLDEN / "expected.yaml").read_text())
 
 
 @pytest.fixture(scope="module")
-def golden_service(
-    small_gazetteer: Path, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Service]:
-    data = tmp_path_factory.mktemp("golden")
-    settings = Settings.load(env={}, data_dir=str(data), gazetteer_path=str(small_gazetteer))
-    with Service(settings) as service:
-        yield service
+def golden_service(coder_service: Service) -> Service:
+    return coder_service  # the coder of the coding tests (tests/events/conftest.py)
 
 
 _coded: dict[str, list[EventMention]] = {}

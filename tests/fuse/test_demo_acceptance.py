@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 
+from demo_store import fused_demo
 from sitrep.service import DEMO_CORPUS, Service
 from sitrep.settings import Settings
 from sitrep.store.events import EventFilter
@@ -34,11 +35,7 @@ def demo(small_gazetteer: Path, tmp_path_factory: pytest.TempPathFactory) -> Ite
         database_url=f"sqlite:///{folder / 'demo.db'}",
         gazetteer_path=str(small_gazetteer),
     )
-    with Service(settings) as service:
-        service.ingest(service.demo_targets())
-        service.code_events()
-        service.fuse()
-        yield service
+    yield from fused_demo(settings)
 
 
 def _at(service: Service, place_id: str, day: str, where: EventFilter) -> list[dict[str, Any]]:
