@@ -307,3 +307,63 @@ def test_where_a_force_was_going_is_where_it_deployed_not_where_it_was_hit() -> 
     assert not is_scene(going, "Air/drone strike")
     assert is_scene({"role": "site"}, "Air/drone strike")
     assert not is_scene({"role": "context"}, "Troop deployment/reinforcement")
+
+
+@pytest.mark.parametrize(
+    ("sub_event_type", "sides", "place", "notes"),
+    [
+        (
+            "Agreement",
+            ("russia", "turkey"),
+            "Idlib",
+            "On 3 February 2020, Russia and Turkey reached an agreement on Idlib. [1 outlet]",
+        ),
+        (
+            "Official statement/accusation",
+            ("mike_pompeo", "russia"),
+            "Idlib",
+            "On 3 February 2020, Mike Pompeo made a statement concerning Russia. [1 outlet]",
+        ),
+        (
+            "Shelling/artillery/missile attack",
+            ("syrian_government_forces", "civilians"),
+            None,
+            "On 3 February 2020, Syrian government forces carried out shelling (against "
+            "civilians). [1 outlet]",
+        ),
+        (
+            "Government regains territory",
+            ("syrian_government_forces", "rebels"),
+            "Saraqib",
+            "On 3 February 2020, Syrian government forces took control of Saraqib from rebels. "
+            "[1 outlet]",
+        ),
+    ],
+)
+def test_notes_read_the_second_actor_by_the_kind_of_event(
+    sub_event_type: str, sides: tuple[str, str], place: str | None, notes: str
+) -> None:
+    from sitrep.fuse.summary import summarize
+
+    names = {
+        "russia": "Russia",
+        "turkey": "Turkey",
+        "mike_pompeo": "Mike Pompeo",
+        "syrian_government_forces": "Syrian government forces",
+        "civilians": "civilians",
+        "rebels": "rebels",
+    }
+    geo = {"lat": 35.86, "lon": 36.8, "radius_km": 2.0, "geo_precision": 1, "place_id": "1"}
+    record = {
+        "modality": "asserted",
+        "sub_event_type": sub_event_type,
+        "actor1": {"actor_id": sides[0], "name": names[sides[0]]},
+        "actor2": {"actor_id": sides[1], "name": names[sides[1]]},
+        "location": {"text": place, "role": "site", "geo": geo} if place else None,
+        "date": "2020-02-03",
+        "date_precision": "day",
+    }
+    one = mention(
+        1, 3, sub_event_type=sub_event_type, actor1=sides[0], actor2=sides[1], record=record
+    )
+    assert summarize("ev-1", [one], {1: 1.0}, never_related)["notes"] == notes

@@ -338,19 +338,55 @@ def _notes(record: dict[str, Any]) -> str:
         when = f"On {day.day} {day:%B %Y}, "
     elif record.get("date"):
         when = f"In {date.fromisoformat(record['date']):%B %Y}, "
-    location = record.get("location") or {}
-    place = location.get("text") or "an unknown place"
-    actor1 = (record.get("actor1") or {}).get("name") or (record.get("actor1") or {}).get("text")
-    actor2 = (record.get("actor2") or {}).get("name") or (record.get("actor2") or {}).get("text")
-    verb = _VERBS.get(record["sub_event_type"], "were involved in an event in {place}")
-    text = verb.format(place=place)
-    subject = actor1 or "unidentified actors"
-    sentence = text if text.startswith(("an ", "a ")) else f"{subject} {text}"
-    if actor2 and not text.startswith(("an ", "a ")):
-        sentence += f" from {actor2}" if "took control" in text else f" (against {actor2})"
+    sentence = when + _what(record)
+    sentence = sentence[:1].upper() + sentence[1:]
     fatalities = record.get("fatalities")
     deaths = f" {fatalities['value']} reported killed." if fatalities else ""
     outlets = len(record["outlets"])
-    sentence = (when + sentence) if when else sentence[:1].upper() + sentence[1:]
-    sentence = sentence[:1].upper() + sentence[1:]
     return f"{sentence}.{deaths} [{outlets} outlet{'s' if outlets != 1 else ''}]"
+
+
+def _what(record: dict[str, Any]) -> str:
+    """Who did what where, and to whom: how the second actor reads depends on the kind of
+    event (the side that lost ground, the other party to an agreement, what a statement
+    is about, whom support went to, the target of violence)."""
+    place = (record.get("location") or {}).get("text")
+    kind = record["sub_event_type"]
+    actor1, actor2 = _actor_name(record.get("actor1")), _actor_name(record.get("actor2"))
+    verb = _VERBS.get(kind, "were involved in an event in {place}")
+    if kind == "Official statement/accusation" and actor2:
+        verb = "made a statement"  # about the actor it names, not about its dateline
+    if place is None and "took control" not in verb:
+        # Nothing of where, rather than "in an unknown place".
+        verb = _UNPLACED.sub("", _NO_PLACE.get(kind, verb))
+    text = verb.format(place=place or "an unknown place")
+    if text.startswith(("an ", "a ")):
+        return text
+    if kind == "Agreement" and actor1 and actor2:
+        return f"{actor1} and {actor2} {text}"
+    if kind == "Military support by a third party" and actor2:
+        where = f" in {place}" if place else ""
+        return f"{actor1 or 'unidentified actors'} supported {actor2}{where}"
+    sentence = f"{actor1 or 'unidentified actors'} {text}"
+    if actor2:
+        sentence += _SECOND_ACTOR.get(kind, " (against {actor})").format(actor=actor2)
+    return sentence
+
+
+def _actor_name(actor: dict[str, Any] | None) -> str | None:
+    found = (actor or {}).get("name") or (actor or {}).get("text")
+    return str(found) if found else None
+
+
+# The place phrase a verb drops when no place is known, and verbs that need a new form.
+_UNPLACED = re.compile(r" (?:on|in|to) \{place\}")
+_NO_PLACE = {"Shelling/artillery/missile attack": "carried out shelling"}
+# How the second actor reads, by kind of event (violence: "(against the target)").
+_SECOND_ACTOR = {
+    "Government regains territory": " from {actor}",
+    "Non-state actor overtakes territory": " from {actor}",
+    "Non-violent transfer of territory": " from {actor}",
+    "Official statement/accusation": " concerning {actor}",
+    "Troop deployment/reinforcement": " (facing {actor})",
+    "Headquarters or base established": " (facing {actor})",
+}
