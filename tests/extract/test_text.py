@@ -305,6 +305,7 @@ TITLE = "Shelling resumes in southern Idlib"
         "Accueil International Politique Économie Culture",
         "الرئيسية سياسة اقتصاد رياضة ثقافة",
         "الرئيسية | أخبار | رأي | فيديو",
+        "English Edition | Türkçe",  # a switch of one- and two-word links
     ],
 )
 def test_navigation_menus_are_furniture(menu: str) -> None:
@@ -635,3 +636,22 @@ def test_a_section_label_without_navigation_is_not_a_site() -> None:
         "on board and the cafe on deck already open for breakfast.\n"
     )
     assert extract_text(dump).site is None
+
+
+def test_a_masthead_in_capitals_is_no_headline() -> None:
+    dump = (
+        "Skip to main content\nTHE HARBOUR COURIER\nNews  World  Opinion  Sport\n"
+        "Sign in | Subscribe\n\nFerry service resumes after the storm\n\n"
+        "The first boat left the harbour at dawn on Tuesday, with about forty passengers "
+        "on board and the cafe on deck already open for breakfast.\n"
+    )
+    article = extract_text(dump)
+    assert article.title == "Ferry service resumes after the storm"
+    assert article.site == "The Harbour Courier"
+    assert "Sign in | Subscribe" in article.removed and "THE HARBOUR COURIER" in article.removed
+    assert article.paragraphs[0].startswith("The first boat")
+
+
+def test_a_headline_with_a_section_before_a_bar_stays_a_headline() -> None:
+    text = f"Analysis | Why the ferry matters to the island\n{BODY}"
+    assert extract_text(text).title == "Analysis | Why the ferry matters to the island"

@@ -112,7 +112,7 @@ _CUE_TABLE: tuple[tuple[str, int, str], ...] = (
     ("tags", 40, r"^(tags|topics|filed under|categories|keywords|mots-clés|sujets)\s*(:.*)?$"),
     ("account", 12, r"^(log ?in|login|sign ?in|register|sign up|create (an |your )?account|"
                     r"my account|log ?out|sign out|se connecter|s'inscrire)"
-                    r"(\s*[|/]\s*(log ?in|register|sign ?up|sign ?in))?$"),
+                    r"(\s*[|/]\s*(log ?in|register|sign ?up|sign ?in|subscribe))?$"),
     ("button", 12, r"^(print|print this (page|article)|e-?mail|e-?mail this( article)?|save|"
                    r"save (article|for later)|bookmark|comments?|\d+ comments?|listen|"
                    r"listen to (this )?article|download|font size|text size|imprimer|envoyer)$"),
@@ -180,7 +180,19 @@ def furniture_cue(line: str) -> str | None:
     words = len(line.split())
     folded = _fold(line)
     rule = next((r for r, n, cue in _FURNITURE_CUES if words <= n and cue.search(folded)), None)
-    return rule or ("navigation" if is_menu(line) else None)
+    return rule or ("navigation" if is_menu(line) or _is_switch(line) else None)
+
+
+def _is_switch(line: str) -> bool:
+    """A row of one- or two-word links between bars: "English Edition | Türkçe",
+    "Sign in | Subscribe". A headline with a section label before a bar ("Analysis | Why
+    Idlib matters") has a longer part."""
+    parts = [part.split() for part in line.split("|")]
+    return (
+        len(parts) >= 2
+        and all(1 <= len(part) <= 2 for part in parts)
+        and not any(ch in _MENU_PUNCTUATION for ch in line)
+    )
 
 
 # --- bylines ------------------------------------------------------------------------

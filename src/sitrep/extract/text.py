@@ -275,6 +275,9 @@ def _mark_title_and_dek(lines: Sequence[str], tags: _Tags) -> None:
     above: list[int] = []
     for i in open_lines:
         line = lines[i]
+        if _is_masthead(line, lines, open_lines, i, first_body):
+            tags[i] = _furniture(line, "masthead")
+            continue
         if _is_heading(line) and _word_count(line) >= 3:
             tags[i] = Line(line, "title", "headline", kept=line)
             for k in above:
@@ -287,6 +290,23 @@ def _mark_title_and_dek(lines: Sequence[str], tags: _Tags) -> None:
             tags[i] = _furniture(line, "section-label")
         elif not _is_scene(line):  # a picture may stand above the headline
             above.append(i)
+
+
+def _is_masthead(
+    line: str, lines: Sequence[str], open_lines: Sequence[int], i: int, first_body: int
+) -> bool:
+    """The outlet's name in capitals above the headline ("THE CEDAR POST"): a short line of
+    capitals, with a headline of ordinary case still to come before the story."""
+    letters = [ch for ch in line if ch.isalpha()]
+    if not letters or not all(ch.isupper() for ch in letters):
+        return False
+    if not 2 <= _word_count(line) <= 5:  # one word in capitals is a section ("ANALYSIS")
+        return False
+    later = [k for k in open_lines if i < k < first_body]
+    return any(
+        _is_heading(lines[k]) and _word_count(lines[k]) >= 3 and not lines[k].isupper()
+        for k in later
+    )
 
 
 def _mark_dek(lines: Sequence[str], tags: _Tags, j: int) -> None:
@@ -393,6 +413,8 @@ def _masthead(lines: list[Line]) -> str | None:
     opening = [line for line in lines[:_MASTHEAD_SCAN] if line.label == "furniture"]
     for line, after in pairwise(opening):
         words = line.text.split()
+        if line.rule == "masthead":
+            return line.text.title()  # "THE CEDAR POST": The Cedar Post
         if (
             line.rule == "section-label"
             and after.rule == "navigation"
