@@ -141,3 +141,14 @@ def test_who_dies_in_an_attack_suffers_it_and_so_do_those_named_with_them(
     )
     assert event.actor1 is None
     assert event.actor2 is not None and event.actor2.actor_id == "hurras_al_din"
+
+
+def test_a_second_source_and_whom_a_source_tells_are_no_sides(code_text: CodeText) -> None:
+    event = _only(
+        code_text(
+            DATELINE + "Government forces shelled villages near Sarmin on Thursday, residents "
+            "told reporters, and the Syrian Observatory for Human Rights reported that four "
+            "people were killed.\n"
+        )
+    )
+    assert _sides(event) == ("government_forces", None)

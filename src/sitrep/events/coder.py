@@ -182,7 +182,7 @@ class Coder:
         source_span = (attribution.start, attribution.end)
         actors = self._actor_spans(sentence)
         if verdict.sub_event_type not in _SPEAKER_IS_ACTOR and not claimed:
-            actors = [a for a in actors if not _inside(a, source_span)]
+            actors = [a for a in actors if not _inside(a, source_span) and not _speaker(a, trigger)]
         roles = assign_roles(sentence, trigger, actors)
         if verdict.sub_event_type in _MOVER_IS_ACTOR and roles.actor1 is None:
             roles = replace(roles, actor1=roles.actor2, actor2=None)
@@ -327,6 +327,29 @@ def _own_modality(modality: str, trigger: Token) -> str:
     own_helpers = {c.lower_ for c in trigger.children if c.dep_ in ("aux", "auxpass")}
     past = trigger.tag_ in ("VBD", "VBN") and not own_helpers & {"will", "would", "'ll", "be"}
     return "asserted" if modality == "planned" and past else modality
+
+
+# Verbs whose subject says who reports, not who acts.
+_SAYING = frozenset({"say", "report", "tell", "announce", "confirm", "add", "state", "note"})
+
+
+def _speaker(actor: Span, trigger: Token) -> bool:
+    """A second source in the sentence, or whom a source speaks to: "residents said ...,
+    the monitor said", "residents told reporters"."""
+    root, verb = actor.root, actor.root.head
+    if root.dep_ not in ("nsubj", "dobj", "dative") or verb.i == trigger.i:
+        return False
+    if verb.lemma_.lower() not in _SAYING:
+        return False
+    # "Four Turkish soldiers reported killed": the dead, not who reports them (but "the
+    # monitor reported that four people were killed" is the monitor reporting).
+    return not any(
+        c.lower_ in _REPORTED_DEAD and not any(g.dep_.startswith("nsubj") for g in c.children)
+        for c in verb.children
+    )
+
+
+_REPORTED_DEAD = frozenset({"killed", "dead", "wounded", "injured", "missing", "captured"})
 
 
 def _civilians(span: Span | None) -> bool:
