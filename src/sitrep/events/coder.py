@@ -152,7 +152,7 @@ class Coder:
             period = mention.date_text if mention.date_precision != "day" else None
             if _says_something(mention) and not running_total(sentence, period):
                 story.mentions.append(mention)
-        narrated = narrative_times(times, doc)
+        narrated = narrative_times(times, segment.text)
         story.last_time = narrated[-1] if narrated else story.last_time
 
     def _claim(self, mention: EventMention, sentence: Span, claimer: Token) -> EventMention:

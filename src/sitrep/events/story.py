@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Span, Token
 
 from sitrep.events.classify import Classification
 from sitrep.events.framing import days_relative
@@ -74,7 +74,7 @@ def mention_date(
     if trigger.pos_ in ("NOUN", "PROPN") and not _narrative(sentence):
         return None, "unknown", None
     earlier = [t for t in times if t.end <= sentence.start_char]
-    before = narrative_times(earlier, sentence.doc) or (
+    before = narrative_times(earlier, sentence.doc.text) or (
         [story.last_time] if story.last_time else []
     )
     if before:
@@ -129,10 +129,9 @@ def _shifted(
     return base + timedelta(days=days), "day", None
 
 
-def narrative_times(times: list[TimeRef], doc: Doc) -> list[TimeRef]:
+def narrative_times(times: list[TimeRef], text: str) -> list[TimeRef]:
     """Times that set when the story is, not those naming another event: "on Sunday"
     carries to the sentences after it, "the February 27 attack" does not."""
-    text = doc.text
     return [
         t
         for t in times
