@@ -263,16 +263,22 @@ def _own_clause(span: Span, trigger: Token) -> bool:
     path = {trigger.i, *(a.i for a in trigger.ancestors)}
     token = span.root
     while token.i not in path and token.head.i != token.i:
-        subject = any(
-            c.dep_ in ("nsubj", "nsubjpass")
-            and c.lower_ not in _RELATIVES
-            and not span.start <= c.i < span.end
-            for c in token.children
-        )
+        subject = _own_subject(token, besides=span)
         if token.dep_ in _CLAUSES and subject and token.head.i != trigger.i:
             return True
         token = token.head
     return False
+
+
+def _own_subject(verb: Token, besides: Span | None = None) -> bool:
+    """Whether the verb has a subject of its own: not a relative pronoun ("the strike
+    that hit ..."), and not the actor in question (``besides``)."""
+    return any(
+        c.dep_ in ("nsubj", "nsubjpass")
+        and c.lower_ not in _RELATIVES
+        and not (besides is not None and besides.start <= c.i < besides.end)
+        for c in verb.children
+    )
 
 
 def _above(span: Span, trigger: Token) -> bool:
@@ -282,7 +288,8 @@ def _above(span: Span, trigger: Token) -> bool:
     convoy, but an air strike stopped it", Ankara tried, and the strike has a clause and
     a subject of its own."""
     path = [trigger, *trigger.ancestors]
-    ceiling = next((n + _closes(t) for n, t in enumerate(path) if _closes(t)), None)
+    ends = ((n, _closes(t)) for n, t in enumerate(path))
+    ceiling = next((n + steps for n, steps in ends if steps), None)
     if ceiling is None or ceiling >= len(path):
         return False
     inside = {t.i for t in path[:ceiling]}
@@ -303,12 +310,9 @@ def _closes(token: Token) -> int:
     speaks for the clause it sits in."""
     if token.dep_ == "acl" and token.tag_ == "VBN":
         return 2
-    subject = any(
-        c.dep_ in ("nsubj", "nsubjpass") and c.lower_ not in _RELATIVES for c in token.children
-    )
     # Not reported speech ("the Kremlin said both leaders had agreed"): the source is set
     # apart elsewhere, and for statements and agreements it is the actor.
-    return 1 if token.dep_ in ("conj", "advcl", "relcl") and subject else 0
+    return 1 if token.dep_ in ("conj", "advcl", "relcl") and _own_subject(token) else 0
 
 
 def _qualifies(span: Span, covered: dict[int, int]) -> bool:
