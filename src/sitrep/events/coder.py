@@ -335,21 +335,16 @@ _SAYING = frozenset({"say", "report", "tell", "announce", "confirm", "add", "sta
 
 def _speaker(actor: Span, trigger: Token) -> bool:
     """A second source in the sentence, or whom a source speaks to: "residents said ...,
-    the monitor said", "residents told reporters"."""
+    the monitor said", "residents told reporters". Not the subject of a report whose
+    event has no subject of its own: "Four Turkish soldiers reported killed"."""
     root, verb = actor.root, actor.root.head
     if root.dep_ not in ("nsubj", "dobj", "dative") or verb.i == trigger.i:
         return False
     if verb.lemma_.lower() not in _SAYING:
         return False
-    # "Four Turkish soldiers reported killed": the dead, not who reports them (but "the
-    # monitor reported that four people were killed" is the monitor reporting).
-    return not any(
-        c.lower_ in _REPORTED_DEAD and not any(g.dep_.startswith("nsubj") for g in c.children)
-        for c in verb.children
-    )
-
-
-_REPORTED_DEAD = frozenset({"killed", "dead", "wounded", "injured", "missing", "captured"})
+    path = {trigger.i, *(a.i for a in trigger.ancestors)}
+    reported = next((c for c in verb.children if c.i in path), None)
+    return reported is None or any(c.dep_.startswith("nsubj") for c in reported.children)
 
 
 def _civilians(span: Span | None) -> bool:
