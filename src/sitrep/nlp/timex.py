@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import partial
 from typing import Literal
 
 from sitrep.extract.dates import WrittenDate, written_dates
@@ -89,9 +90,9 @@ def resolve_times(text: str, anchor: date, *, at_least: bool = False) -> list[Ti
         ref for written in written_dates(text) if (ref := _explicit(text, written, anchor))
     ]
     explicit = list(found)
-    for finder in (_relative_days, _weekdays, _weeks, _months_alone, _relative_months, _years):
-        refs = _weekdays(text, anchor, at_least) if finder is _weekdays else finder(text, anchor)
-        for ref in refs:
+    weekdays = partial(_weekdays, at_least=at_least)
+    for finder in (_relative_days, weekdays, _weeks, _months_alone, _relative_months, _years):
+        for ref in finder(text, anchor):
             if not any(ref.start < other.end and other.start < ref.end for other in found):
                 found.append(ref)
     # "Yesterday, Tuesday 11 February": the date written out says which day is meant.
@@ -150,7 +151,7 @@ def _relative_days(text: str, anchor: date) -> list[TimeRef]:
     return refs
 
 
-def _weekdays(text: str, anchor: date, at_least: bool = False) -> list[TimeRef]:
+def _weekdays(text: str, anchor: date, *, at_least: bool = False) -> list[TimeRef]:
     refs = []
     for match in _WEEKDAY.finditer(text):
         weekday = _WEEKDAYS.index(match["day"].lower())
